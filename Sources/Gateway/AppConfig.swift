@@ -1,0 +1,149 @@
+import Configuration
+import Foundation
+import Persistence
+import SystemPackage
+
+/// Everything `qianxue serve` can be told, with its defaults; tests build one in memory.
+public struct AppConfig: Sendable {
+    public enum Environment: String, Sendable, CaseIterable { case development, production }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDir = "./data"
+    public var databaseURL: String?
+    public var inferenceURL: String?
+    public var inferenceModel: String?
+    public var inferenceAPIKey: String?
+    public var environment: Environment = .development
+    /// Request bodies above this answer 413 (routes may declare larger limits).
+    public var bodyLimit = 1 << 20
+    /// Sustained requests per minute per signed-in user, and per client address.
+    public var userRequestsPerMinute = 600
+    public var addressRequestsPerMinute = 1200
+    /// Serves the bare `/bench/plain` JSON route used by the gateway benchmark.
+    public var benchmarkRoutes = false
+    public var tokenLifetime: TimeInterval = 12 * 3600
+
+    public init() {}
+
+    /// The database this configuration points at.
+    public var database: DatabaseLocation {
+        if let url = databaseURL { return .postgres(url: url) }
+        return .sqlite(path: URL(fileURLWithPath: dataDir).appendingPathComponent("qianxue.sqlite").path)
+    }
+
+    /// A one-line description of the inference provider (never the key).
+    public var inferenceDescription: String {
+        guard let url = inferenceURL else { return "offline (embedded provider)" }
+        return "openai-compatible \(url) model \(inferenceModel ?? "(server default)")"
+    }
+}
+
+/// A configuration value that cannot be used: it names the key and says what is wrong.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let key: String
+    public let problem: String
+    public var description: String { "\(key): \(problem)" }
+}
+
+/// One documented setting: its environment variable, flag, default and meaning (for `--help` and the README).
+public struct ConfigSetting: Sendable {
+    public let env: String
+    public let flag: String?
+    public let defaultValue: String
+    public let meaning: String
+}
+
+extension AppConfig {
+    public static let settings: [ConfigSetting] = [
+        .init(env: "QIANXUE_HOST", flag: "--host", defaultValue: "127.0.0.1", meaning: "address to listen on"),
+        .init(env: "QIANXUE_PORT", flag: "--port", defaultValue: "8080", meaning: "port to listen on"),
+        .init(env: "QIANXUE_DATA_DIR", flag: "--data-dir", defaultValue: "./data", meaning: "folder of the SQLite file"),
+        .init(env: "DATABASE_URL", flag: nil, defaultValue: "(SQLite)", meaning: "postgres://user:pass@host:5432/db switches to PostgreSQL"),
+        .init(env: "QIANXUE_INFERENCE_URL", flag: nil, defaultValue: "(offline)", meaning: "OpenAI-compatible base URL including /v1"),
+        .init(env: "QIANXUE_INFERENCE_MODEL", flag: nil, defaultValue: "(server default)", meaning: "model name at the endpoint"),
+        .init(env: "QIANXUE_INFERENCE_API_KEY", flag: nil, defaultValue: "(none)", meaning: "bearer key for the endpoint"),
+        .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
+    ]
+
+    /// Reads flags (highest precedence), then the process environment, then an optional `.env` file.
+    public static func load(
+        flags: [String: String] = [:],
+        environment: [String: String]? = nil,
+        envFile: String? = ".env"
+    ) async throws -> AppConfig {
+        var providers: [any ConfigProvider] = []
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (k, v) in flags { flagValues[AbsoluteConfigKey(stringLiteral: k)] = ConfigValue(.string(v), isSecret: false) }
+        providers.append(InMemoryProvider(name: "flags", values: flagValues))
+        if let environment {
+            providers.append(EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+        } else {
+            providers.append(EnvironmentVariablesProvider(secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+        }
+        if let envFile {
+            do {
+                providers.append(try await EnvironmentVariablesProvider(
+                    environmentFilePath: FilePath(envFile), allowMissing: true,
+                    secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+            } catch {
+                throw ConfigError(key: envFile, problem: "the .env file cannot be read: \(error)")
+            }
+        }
+        return try parse(ConfigReader(providers: providers))
+    }
+
+    static func parse(_ reader: ConfigReader) throws -> AppConfig {
+        var c = AppConfig()
+        func text(_ key: ConfigKey) -> String? {
+            reader.string(forKey: key)?.trimmingCharacters(in: .whitespaces).nonEmpty
+        }
+        if let v = text("qianxue.host") { c.host = v }
+        if let v = text("qianxue.port") {
+            guard let p = Int(v), (1...65535).contains(p) else {
+                throw ConfigError(key: "QIANXUE_PORT", problem: "'\(v)' is not a port number (1–65535)")
+            }
+            c.port = p
+        }
+        if let v = text("qianxue.dataDir") { c.dataDir = v }
+        if let v = text("database.url") {
+            guard v.hasPrefix("postgres://") || v.hasPrefix("postgresql://"),
+                  let u = URLComponents(string: v), u.host?.isEmpty == false else {
+                throw ConfigError(key: "DATABASE_URL", problem: "must be a postgres://user:password@host:port/database URL")
+            }
+            c.databaseURL = v
+        }
+        if let v = text("qianxue.inference.url") {
+            try InferenceEndpointRule.check(v)
+            c.inferenceURL = v.hasSuffix("/") ? String(v.dropLast()) : v
+        }
+        c.inferenceModel = text("qianxue.inference.model")
+        c.inferenceAPIKey = reader.string(forKey: "qianxue.inference.apiKey", isSecret: true)?.nonEmpty
+        if let v = text("qianxue.env") {
+            guard let e = Environment(rawValue: v.lowercased()) else {
+                throw ConfigError(key: "QIANXUE_ENV", problem: "'\(v)' is not one of development, production")
+            }
+            c.environment = e
+        }
+        return c
+    }
+}
+
+/// The inference endpoint must be an http(s) base URL and never a link-local or cloud-metadata address.
+enum InferenceEndpointRule {
+    static func check(_ v: String) throws {
+        guard let u = URLComponents(string: v), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = u.host?.lowercased(), !host.isEmpty else {
+            throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: "'\(v)' is not an http(s) URL such as http://127.0.0.1:8081/v1")
+        }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare.hasPrefix("169.254.") || bare.hasPrefix("fe80:") || bare == "metadata.google.internal"
+            || bare == "metadata" || bare == "100.100.100.200" || bare == "fd00:ec2::254" {
+            throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: "'\(host)' is a link-local or cloud metadata address")
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

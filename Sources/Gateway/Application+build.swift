@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import Persistence
+import QianxueAPI
+import ServiceLifecycle
+
+/// Builds the HTTP application over an opened platform: the router with its middleware and the
+/// generated API handlers. The database closes after the server has drained.
+public func buildApplication(platform: Platform, logger: Logger) throws -> some ApplicationProtocol {
+    let router = try buildRouter(platform: platform)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(platform.config.host, port: platform.config.port), serverName: nil),
+        services: [DatabaseCloser(database: platform.database)],
+        logger: logger)
+}
+
+/// The router alone, for tests that drive it without a socket.
+public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> {
+    let config = platform.config
+    let router = Router(context: AppRequestContext.self)
+    if config.benchmarkRoutes {
+        // Registered before any middleware: the bare baseline the gateway benchmark compares with.
+        router.get("/bench/plain") { _, _ in ["status": "ok"] }
+    }
+    let metrics = GatewayMetrics()
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware(defaultLimit: config.bodyLimit, routeLimits: []))
+    router.add(middleware: AuthMiddleware(
+        accounts: platform.accounts,
+        userLimiter: RateLimiter(perMinute: config.userRequestsPerMinute),
+        addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute)))
+    router.add(middleware: IdempotencyMiddleware(store: platform.idempotency))
+    let inference = InferenceStatus(
+        provider: config.inferenceURL ?? "offline", model: config.inferenceURL == nil ? "qianxue-offline" : config.inferenceModel,
+        state: config.inferenceURL == nil ? .offline : .configured)
+    let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry,
+                             metrics: metrics, inference: inference, contract: try ContractDocuments())
+    try handler.registerHandlers(on: router)
+    return router
+}
+
+/// Closes the database pool once the server has stopped taking requests.
+struct DatabaseCloser: Service {
+    let database: DatabaseStack
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

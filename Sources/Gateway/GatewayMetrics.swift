@@ -1,0 +1,25 @@
+@preconcurrency import Prometheus
+
+/// The gateway's Prometheus registry: one per application, emitted at `/metrics`.
+public final class GatewayMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private static let requests = MetricNameDescriptor(namespace: "qianxue", subsystem: "http", metricName: "requests", unitName: "total",
+                                                helpText: "HTTP requests by method, route template and status")
+    private static let latency = MetricNameDescriptor(namespace: "qianxue", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                                               helpText: "HTTP request latency by method and route template")
+    private static let buckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(10),
+    ]
+
+    public init() {}
+
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
+            .increment()
+        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
+            .record(duration)
+    }
+
+    public func exposition() -> String { registry.emitToString() }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import OpenAPIRuntime
+import Persistence
+import QianxueAPI
+import QianxueCore
+import Registry
+
+/// Implements the generated `APIProtocol`: maps API types to service calls and back. Each concern
+/// lives in its own `APIHandler+Concern.swift`.
+struct APIHandler: APIProtocol {
+    let database: DatabaseStack
+    let accounts: AccountService
+    let registry: RegistryService
+    let metrics: GatewayMetrics
+    let inference: InferenceStatus
+    let contract: ContractDocuments
+}
+
+/// What `/ready` says about the inference provider (the inference issue fills this in live).
+struct InferenceStatus: Sendable {
+    let provider: String
+    let model: String?
+    let state: Components.Schemas.Readiness.InferencePayload.StatePayload
+}
+
+/// Parses a path or query UUID, answering 400 naming the parameter when it is not one.
+func parseUUID(_ text: String, field: String) throws -> UUID {
+    guard let id = UUID(uuidString: text) else {
+        throw AppError.validation("\(field) '\(text)' is not a UUID", field: field)
+    }
+    return id
+}
+
+extension Components.Schemas.User {
+    init(_ u: UserRecord) {
+        self.init(
+            id: u.id.uuidString.lowercased(), username: u.username, displayName: u.displayName,
+            role: Components.Schemas.Role(rawValue: u.role.rawValue)!,
+            schoolId: u.schoolID?.uuidString.lowercased(), regionCode: u.regionCode?.rawValue,
+            grade: u.grade?.rawValue, band: u.grade.flatMap { Components.Schemas.GradeBand(rawValue: $0.band.rawValue) },
+            createdAt: u.createdAt)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Persistence
+import QianxueCore
+
+/// `Idempotency-Key` on POST: the first request runs and its answer is stored in the database; a
+/// retry with the same key and body gets that answer, from any gateway instance.
+struct IdempotencyMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: IdempotencyStore
+    /// Sign-in answers carry tokens, which are never stored.
+    static let excludedPrefixes = ["/v1/auth/"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, let key = request.headers[.idempotencyKey],
+              !Self.excludedPrefixes.contains(where: { request.uri.path.hasPrefix($0) })
+        else { return try await next(request, context) }
+        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
+            throw AppError.validation("Idempotency-Key must be 1–255 printable ASCII characters", field: "Idempotency-Key")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: .max)
+        var hashInput = Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8)
+        hashInput.append(contentsOf: body.readableBytesView)
+        let scope = RequestScope.current.principal.map { "user:\($0.userID.uuidString)" } ?? "addr:\(context.clientAddress)"
+
+        switch try await store.claim(scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput)) {
+        case .mismatch:
+            throw AppError(.idempotencyMismatch, "this Idempotency-Key was used for a different request", fields: ["Idempotency-Key"])
+        case .inProgress:
+            throw AppError(.conflict, "the first request with this Idempotency-Key is still running; retry shortly", retryAfter: 1)
+        case .replay(let stored):
+            var headers: HTTPFields = [:]
+            if let ct = stored.contentType { headers[.contentType] = ct }
+            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        case .claimed(let id):
+            let response: Response
+            do {
+                response = try await next(request, context)
+            } catch {
+                let problem = ProblemRenderer.appError(from: error)
+                if problem.type.status >= 500 {
+                    try? await store.release(id)
+                } else {
+                    let r = ProblemRenderer.response(for: problem, requestID: context.requestID, path: request.uri.path)
+                    try await store.complete(id, with: StoredResponse(status: problem.type.status, contentType: "application/problem+json",
+                                                                      body: try await Self.collect(r).body))
+                }
+                throw error
+            }
+            let (collected, data) = try await Self.collect(response)
+            if response.status.code >= 500 {
+                try? await store.release(id)
+            } else {
+                try await store.complete(id, with: StoredResponse(status: Int(response.status.code),
+                                                                  contentType: response.headers[.contentType], body: data))
+            }
+            return collected
+        }
+    }
+
+    /// Reads a response body into memory and returns an equivalent response with the buffered body.
+    static func collect(_ response: Response) async throws -> (response: Response, body: Data) {
+        let sink = BodySink()
+        try await response.body.write(CollectingWriter(sink: sink))
+        var copy = response
+        let buffer = sink.buffer
+        copy.body = .init(byteBuffer: buffer)
+        return (copy, Data(buffer.readableBytesView))
+    }
+}
+
+private final class BodySink: @unchecked Sendable {
+    var buffer = ByteBuffer()
+}
+
+private struct CollectingWriter: ResponseBodyWriter {
+    let sink: BodySink
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var b = buffer
+        sink.buffer.writeBuffer(&b)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import Persistence
+import QianxueCore
+import Registry
+
+/// The running platform's services, built once per process and injected into the gateway and the
+/// command-line tools alike.
+public struct Platform: Sendable {
+    public let config: AppConfig
+    public let database: DatabaseStack
+    public let audit: AuditLog
+    public let accounts: AccountService
+    public let registry: RegistryService
+    public let idempotency: IdempotencyStore
+
+    /// Every module's migrations, in dependency order.
+    public static var migrations: MigrationList {
+        var list = MigrationList(PersistenceMigrations.all)
+        list.add(RegistryService.migrations)
+        return list
+    }
+
+    /// Opens the database the configuration names (or uses `database`), applies pending migrations
+    /// and seeds, and builds the services.
+    public static func open(
+        config: AppConfig,
+        logger: Logger,
+        hasher: any PasswordHasher = BcryptHasher(),
+        database: DatabaseStack? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> Platform {
+        let db: DatabaseStack
+        if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
+        do {
+            try await db.migrate(migrations, logger: logger)
+            let audit = AuditLog(database: db)
+            var settings = AccountService.Settings()
+            settings.tokenLifetime = config.tokenLifetime
+            let accounts = try await AccountService(database: db, hasher: hasher, audit: audit, settings: settings, now: now)
+            let regions = try await RegionDirectory.load(from: db)
+            let registry = RegistryService(database: db, audit: audit, hasher: hasher, regions: regions)
+            return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
+                            idempotency: IdempotencyStore(database: db))
+        } catch {
+            if database == nil { await db.shutdown() }
+            throw error
+        }
+    }
+}

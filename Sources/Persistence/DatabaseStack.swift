@@ -1,0 +1,147 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import QianxueCore
+import SQLKit
+
+/// Where the platform keeps its data: an embedded SQLite file (the default) or a PostgreSQL server.
+public enum DatabaseLocation: Sendable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// A description safe for logs: never the password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite \(path)"
+        case .postgres(let url):
+            guard var c = URLComponents(string: url) else { return "postgres" }
+            if c.password != nil { c.password = "***" }
+            return "postgres \(c.string ?? "")"
+        }
+    }
+
+    public var engine: String {
+        switch self {
+        case .sqlite: return "sqlite"
+        case .postgres: return "postgres"
+        }
+    }
+}
+
+/// The database handle every service is given: one pool per process, created once.
+public final class DatabaseStack: Sendable {
+    public let location: DatabaseLocation
+    let databases: Databases
+    private let logger: Logger
+    let group: any EventLoopGroup
+
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+
+    private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
+                 ownedGroup: MultiThreadedEventLoopGroup?, logger: Logger) {
+        self.ownedGroup = ownedGroup
+        self.location = location
+        self.databases = databases
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Opens the pool. SQLite files are created (with their folder) and switched to WAL.
+    public static func open(
+        _ location: DatabaseLocation,
+        logger: Logger,
+        poolSize: Int = 4,
+        group sharedGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> DatabaseStack {
+        // SQLite takes one writer at a time: one connection (one event loop) per process keeps
+        // in-process writers from busy-waiting on each other's locks on the thread pool.
+        let group: any EventLoopGroup
+        var ownedGroup: MultiThreadedEventLoopGroup?
+        if case .sqlite = location {
+            let g = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            ownedGroup = g
+            group = g
+        } else {
+            group = sharedGroup
+        }
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+        switch location {
+        case .sqlite(let path):
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            let config: SQLPostgresConfiguration
+            do {
+                config = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw AppError.validation("DATABASE_URL is not a valid postgres:// URL")
+            }
+            databases.use(
+                .postgres(configuration: config, maxConnectionsPerEventLoop: poolSize, connectionPoolTimeout: .seconds(5),
+                          encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
+                as: .psql)
+        }
+        let stack = DatabaseStack(location: location, databases: databases, group: group, ownedGroup: ownedGroup, logger: logger)
+        do {
+            try await stack.prepareConnections()
+        } catch {
+            await stack.shutdown()
+            throw error
+        }
+        return stack
+    }
+
+    /// The database, on any event loop.
+    public var db: any Database {
+        databases.database(logger: logger, on: group.any())!
+    }
+
+    public var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public var isPostgres: Bool {
+        if case .postgres = location { return true }
+        return false
+    }
+
+    /// SQLite settings: WAL lives in the file; synchronous and busy timeout live per connection, and
+    /// the SQLite driver keeps one connection per event loop, so set them on each loop's connection.
+    /// (If the driver ever reopens a connection it falls back to SQLiteNIO's own busy handler.)
+    private func prepareConnections() async throws {
+        guard case .sqlite = location else {
+            _ = try await sql.raw("SELECT 1").all()
+            return
+        }
+        for loop in group.makeIterator() {
+            let db = databases.database(logger: logger, on: loop)! as! any SQLDatabase
+            _ = try await db.raw("PRAGMA journal_mode = WAL").all()
+            _ = try await db.raw("PRAGMA synchronous = FULL").all()
+            _ = try await db.raw("PRAGMA busy_timeout = 5000").all()
+        }
+    }
+
+    /// Answers whether the database can be reached now (for `/ready`).
+    public func ping() async -> Bool {
+        do {
+            _ = try await sql.raw("SELECT 1").all()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The server's version string (`SELECT version()` or `sqlite_version()`).
+    public func serverVersion() async throws -> String {
+        let query: SQLQueryString = isPostgres ? "SELECT version() AS v" : "SELECT 'SQLite ' || sqlite_version() AS v"
+        return try await sql.raw(query).first(decodingColumn: "v", as: String.self) ?? "unknown"
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+}

@@ -1,0 +1,160 @@
+import FluentKit
+import Foundation
+import Persistence
+import QianxueCore
+
+/// Signs people in and out and keeps their credentials: bcrypt password hashes, opaque bearer
+/// tokens stored only as SHA-256 hashes, and per-username throttling of failed sign-ins.
+public struct AccountService: Sendable {
+    public struct Settings: Sendable {
+        public var tokenLifetime: TimeInterval = 12 * 3600
+        /// Failed sign-ins within `throttleWindow` before the username is locked for the rest of it.
+        public var maxFailures = 5
+        public var throttleWindow: TimeInterval = 15 * 60
+        public init() {}
+    }
+
+    /// A fresh sign-in.
+    public struct Session: Sendable {
+        public let token: String
+        public let expiresAt: Date
+        public let user: UserRecord
+    }
+
+    let database: DatabaseStack
+    let hasher: any PasswordHasher
+    let audit: AuditLog
+    let settings: Settings
+    let now: @Sendable () -> Date
+    /// A hash to verify against when the username is unknown, so that timing does not tell.
+    let decoyHash: String
+
+    public init(database: DatabaseStack, hasher: any PasswordHasher, audit: AuditLog, settings: Settings = Settings(),
+                now: @escaping @Sendable () -> Date = Date.init) async throws {
+        self.database = database
+        self.hasher = hasher
+        self.audit = audit
+        self.settings = settings
+        self.now = now
+        self.decoyHash = try await hasher.hash(Digest.randomToken(bytes: 12))
+    }
+
+    public func login(username rawUsername: String, password: String, requestID: String?) async throws -> Session {
+        let username = UsernameRule.normalise(rawUsername)
+        guard !username.isEmpty, !password.isEmpty else {
+            throw AppError.validation("username and password are both required", field: username.isEmpty ? "username" : "password")
+        }
+        try await checkThrottle(username)
+        let user = try await UserModel.query(on: database.db).filter(\.$username == username).first()
+        let ok = try await hasher.verify(password, hash: user?.passwordHash ?? decoyHash) && user?.passwordHash != nil
+        guard ok, let user, let userID = user.id else {
+            try await recordFailure(username)
+            try await audit.append(AuditEvent(actorID: user?.id, actorRole: user.flatMap { Role(rawValue: $0.role) },
+                                              action: "auth.login_failed", targetType: "user", targetID: username,
+                                              requestID: requestID))
+            throw AppError.unauthenticated("the username or password is wrong")
+        }
+        try await LoginThrottleModel.query(on: database.db).filter(\.$id == username).delete()
+        let token = Digest.randomToken()
+        let row = AuthTokenModel()
+        row.userID = userID
+        row.tokenHash = Digest.sha256Hex(token)
+        row.createdAt = now()
+        row.expiresAt = now().addingTimeInterval(settings.tokenLifetime)
+        try await database.db.transaction { db in
+            try await row.create(on: db)
+            try await audit.append(AuditEvent(actorID: userID, actorRole: Role(rawValue: user.role), action: "auth.login",
+                                              targetType: "user", targetID: userID.uuidString, requestID: requestID), on: db)
+        }
+        return Session(token: token, expiresAt: row.expiresAt, user: UserRecord(user))
+    }
+
+    /// Resolves a bearer token to its caller; a missing, expired or revoked token is 401.
+    public func authenticate(token: String) async throws -> Principal {
+        guard !token.isEmpty, token.count <= 256 else { throw AppError.unauthenticated("the bearer token is malformed") }
+        guard let row = try await AuthTokenModel.query(on: database.db)
+            .filter(\.$tokenHash == Digest.sha256Hex(token)).first()
+        else { throw AppError.unauthenticated("the bearer token is not valid; sign in again") }
+        if row.revokedAt != nil { throw AppError.unauthenticated("the bearer token was revoked; sign in again") }
+        if row.expiresAt <= now() { throw AppError.unauthenticated("the bearer token has expired; sign in again") }
+        guard let user = try await UserModel.find(row.userID, on: database.db) else {
+            throw AppError.unauthenticated("the account of this token no longer exists")
+        }
+        return Principal(userID: row.userID, username: user.username, role: Role(rawValue: user.role) ?? .student,
+                         schoolID: user.schoolID, regionCode: user.regionCode.flatMap(RegionCode.init), tokenID: row.id)
+    }
+
+    public func logout(_ principal: Principal) async throws {
+        guard let tokenID = principal.tokenID else { return }
+        try await AuthTokenModel.query(on: database.db)
+            .filter(\.$id == tokenID).set(\.$revokedAt, to: now()).update()
+    }
+
+    /// Changes the caller's password and revokes every other token of theirs.
+    public func changePassword(_ principal: Principal, current: String, new: String, requestID: String?) async throws {
+        guard let user = try await UserModel.find(principal.userID, on: database.db) else { throw AppError.notFound("user") }
+        guard let hash = user.passwordHash, try await hasher.verify(current, hash: hash) else {
+            throw AppError(.forbidden, "the current password is wrong", fields: ["currentPassword"])
+        }
+        try PasswordRule.check(new, username: user.username, field: "newPassword")
+        user.passwordHash = try await hasher.hash(new)
+        user.updatedAt = now()
+        let revokeAt = now()
+        try await database.db.transaction { db in
+            try await user.update(on: db)
+            var q = AuthTokenModel.query(on: db).filter(\.$userID == principal.userID).filter(\.$revokedAt == nil)
+            if let keep = principal.tokenID { q = q.filter(\.$id != keep) }
+            try await q.set(\.$revokedAt, to: revokeAt).update()
+            try await audit.append(AuditEvent(actorID: principal.userID, actorRole: principal.role, action: "auth.password_change",
+                                              targetType: "user", targetID: principal.userID.uuidString, requestID: requestID), on: db)
+        }
+    }
+
+    /// Sets a user's password as an operator (`qianxue users set-password`) and revokes all their tokens.
+    public func setPassword(username rawUsername: String, password: String) async throws {
+        let username = UsernameRule.normalise(rawUsername)
+        guard let user = try await UserModel.query(on: database.db).filter(\.$username == username).first() else {
+            throw AppError.notFound("user '\(username)'")
+        }
+        try PasswordRule.check(password, username: username, field: "password")
+        user.passwordHash = try await hasher.hash(password)
+        user.updatedAt = now()
+        let revokeAt = now()
+        try await database.db.transaction { db in
+            try await user.update(on: db)
+            try await AuthTokenModel.query(on: db).filter(\.$userID == user.id!).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: revokeAt).update()
+            try await LoginThrottleModel.query(on: db).filter(\.$id == username).delete()
+            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.password_reset", targetType: "user",
+                                              targetID: user.id!.uuidString, purpose: "operator reset"), on: db)
+        }
+    }
+
+    private func checkThrottle(_ username: String) async throws {
+        guard let row = try await LoginThrottleModel.find(username, on: database.db),
+              let until = row.lockedUntil, until > now() else { return }
+        let wait = Int(until.timeIntervalSince(now()).rounded(.up))
+        throw AppError(.rateLimited, "too many failed sign-ins for this username; try again in \(wait) s", retryAfter: max(wait, 1))
+    }
+
+    private func recordFailure(_ username: String) async throws {
+        let t = now()
+        let row = try await LoginThrottleModel.find(username, on: database.db) ?? {
+            let r = LoginThrottleModel()
+            r.id = username
+            r.failures = 0
+            r.windowStart = t
+            return r
+        }()
+        if t.timeIntervalSince(row.windowStart) > settings.throttleWindow {
+            row.failures = 0
+            row.windowStart = t
+            row.lockedUntil = nil
+        }
+        row.failures += 1
+        if row.failures >= settings.maxFailures {
+            row.lockedUntil = row.windowStart.addingTimeInterval(settings.throttleWindow)
+        }
+        try await row.save(on: database.db)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import ArgumentParser
+import Gateway
+import Logging
+
+/// The server binary: thin commands over the Gateway's `Platform`.
+@main
+struct Qianxue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qianxue",
+        abstract: "Qianxue (黔学): the backend of Guizhou's AI-in-education platform.",
+        subcommands: [Serve.self, Migrate.self, Users.self, Schools.self, Classes.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options every command that touches the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder of the SQLite file (env QIANXUE_DATA_DIR; default ./data). DATABASE_URL switches to PostgreSQL.")
+    var dataDir: String?
+
+    var flags: [String: String] {
+        var f: [String: String] = [:]
+        if let dataDir { f["qianxue.dataDir"] = dataDir }
+        return f
+    }
+}
+
+enum CLI {
+    static let bootstrapLogging: Void = {
+        LoggingSystem.bootstrap { label in
+            var h = JSONLogHandler(label: label)
+            h.logLevel = Logger.Level(rawValue: Environment.get("LOG_LEVEL") ?? "") ?? .info
+            return h
+        }
+    }()
+
+    static var logger: Logger {
+        _ = bootstrapLogging
+        return Logger(label: "qianxue")
+    }
+
+    /// Loads configuration; a bad value ends the command with one line naming the key.
+    static func config(flags: [String: String]) async throws -> AppConfig {
+        do {
+            return try await AppConfig.load(flags: flags)
+        } catch let e as ConfigError {
+            throw ValidationError("configuration: \(e)")
+        }
+    }
+
+    /// Opens the platform for a one-off command and closes it afterwards.
+    static func withPlatform<T>(flags: [String: String], _ body: (Platform) async throws -> T) async throws -> T {
+        var logger = logger
+        logger.logLevel = .warning
+        let config = try await config(flags: flags)
+        let platform = try await Platform.open(config: config, logger: logger)
+        do {
+            let result = try await body(platform)
+            await platform.database.shutdown()
+            return result
+        } catch {
+            await platform.database.shutdown()
+            throw CommandFailure(error)
+        }
+    }
+}
+
+/// Prints a domain error as one readable line.
+struct CommandFailure: Error, CustomStringConvertible {
+    let underlying: any Error
+    init(_ e: any Error) { underlying = e }
+    var description: String { "\(underlying)" }
+}
+
+enum Environment {
+    static func get(_ key: String) -> String? {
+        guard let v = getenv(key) else { return nil }
+        return String(cString: v)
+    }
+}

@@ -1,0 +1,72 @@
+import Persistence
+import ArgumentParser
+import Gateway
+import Hummingbird
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the platform (the default command).",
+        discussion: """
+        With no configuration it keeps an SQLite file under ./data, applies migrations and seeds, uses the
+        offline inference provider and listens on 127.0.0.1:8080. Settings come from flags, then the
+        environment, then an optional .env file in the working directory:
+
+        \(AppConfig.settings.map { s in
+            "  \(s.env.padding(toLength: 27, withPad: " ", startingAt: 0))\((s.flag ?? "").padding(toLength: 11, withPad: " ", startingAt: 0))default \(s.defaultValue): \(s.meaning)"
+        }.joined(separator: "\n"))
+        """)
+
+    @Option(help: "Address to listen on (env QIANXUE_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env QIANXUE_PORT; default 8080).") var port: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var flags = database.flags
+        if let host { flags["qianxue.host"] = host }
+        if let port { flags["qianxue.port"] = port }
+        let config = try await CLI.config(flags: flags)
+        let logger = CLI.logger
+        let platform: Platform
+        do {
+            platform = try await Platform.open(config: config, logger: logger)
+        } catch {
+            throw ValidationError("cannot open \(config.database): \(error)")
+        }
+        if try await platform.registry.userCount() == 0 {
+            print("""
+            No users yet. Create the first admin (the password is read from standard input):
+              swift run qianxue users create --username admin --role admin --password-stdin
+            """)
+        }
+        let app = try buildApplication(platform: platform, logger: logger)
+        logger.info("qianxue listening on http://\(config.host):\(config.port) · database \(config.database) · inference \(config.inferenceDescription) · env \(config.environment.rawValue)")
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations (or revert the last batch) and exit.")
+
+    @Flag(help: "Revert the last batch of migrations.") var revert = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let config = try await CLI.config(flags: database.flags)
+        var logger = CLI.logger
+        logger.logLevel = .warning
+        let db = try await DatabaseStack.open(config.database, logger: logger)
+        do {
+            if revert {
+                let n = try await db.revertLastBatch(Platform.migrations, logger: logger)
+                print("reverted \(n) migration(s) on \(config.database)")
+            } else {
+                let n = try await db.migrate(Platform.migrations, logger: logger)
+                print("applied \(n) migration(s) on \(config.database)")
+            }
+            await db.shutdown()
+        } catch {
+            await db.shutdown()
+            throw CommandFailure(error)
+        }
+    }
+}
