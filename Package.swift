@@ -117,13 +117,13 @@ let package = Package(
         ),
         .testTarget(name: "QianxueCoreTests", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum"], swiftSettings: swiftSettings),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
-        .testTarget(name: "CompanionTests", dependencies: ["Companion"], swiftSettings: swiftSettings),
+        .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
@@ -136,7 +136,12 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Persistence", "QianxueCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Persistence", "QianxueCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

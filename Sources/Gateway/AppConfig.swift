@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Inference
 import Persistence
 import SystemPackage
 
@@ -11,9 +12,8 @@ public struct AppConfig: Sendable {
     public var port = 8080
     public var dataDir = "./data"
     public var databaseURL: String?
-    public var inferenceURL: String?
-    public var inferenceModel: String?
-    public var inferenceAPIKey: String?
+    /// The shared inference endpoint; nil means the embedded offline provider.
+    public var inference: InferenceEndpoint?
     public var environment: Environment = .development
     /// Request bodies above this answer 413 (routes may declare larger limits).
     public var bodyLimit = 1 << 20
@@ -34,8 +34,7 @@ public struct AppConfig: Sendable {
 
     /// A one-line description of the inference provider (never the key).
     public var inferenceDescription: String {
-        guard let url = inferenceURL else { return "offline (embedded provider)" }
-        return "openai-compatible \(url) model \(inferenceModel ?? "(server default)")"
+        inference?.description ?? "offline (embedded provider)"
     }
 }
 
@@ -113,12 +112,15 @@ extension AppConfig {
             }
             c.databaseURL = v
         }
+        let model = text("qianxue.inference.model")
+        let key = reader.string(forKey: "qianxue.inference.apiKey", isSecret: true)?.nonEmpty
         if let v = text("qianxue.inference.url") {
-            try InferenceEndpointRule.check(v)
-            c.inferenceURL = v.hasSuffix("/") ? String(v.dropLast()) : v
+            do {
+                c.inference = try InferenceEndpoint(baseURL: v, model: model, apiKey: key)
+            } catch let e as InferenceEndpointError {
+                throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: e.description)
+            }
         }
-        c.inferenceModel = text("qianxue.inference.model")
-        c.inferenceAPIKey = reader.string(forKey: "qianxue.inference.apiKey", isSecret: true)?.nonEmpty
         if let v = text("qianxue.env") {
             guard let e = Environment(rawValue: v.lowercased()) else {
                 throw ConfigError(key: "QIANXUE_ENV", problem: "'\(v)' is not one of development, production")
@@ -126,21 +128,6 @@ extension AppConfig {
             c.environment = e
         }
         return c
-    }
-}
-
-/// The inference endpoint must be an http(s) base URL and never a link-local or cloud-metadata address.
-enum InferenceEndpointRule {
-    static func check(_ v: String) throws {
-        guard let u = URLComponents(string: v), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = u.host?.lowercased(), !host.isEmpty else {
-            throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: "'\(v)' is not an http(s) URL such as http://127.0.0.1:8081/v1")
-        }
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if bare.hasPrefix("169.254.") || bare.hasPrefix("fe80:") || bare == "metadata.google.internal"
-            || bare == "metadata" || bare == "100.100.100.200" || bare == "fd00:ec2::254" {
-            throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: "'\(host)' is a link-local or cloud metadata address")
-        }
     }
 }
 

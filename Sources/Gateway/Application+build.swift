@@ -36,8 +36,9 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute)))
     router.add(middleware: IdempotencyMiddleware(store: platform.idempotency))
     let inference = InferenceStatus(
-        provider: config.inferenceURL ?? "offline", model: config.inferenceURL == nil ? "qianxue-offline" : config.inferenceModel,
-        state: config.inferenceURL == nil ? .offline : .configured)
+        provider: config.inference?.baseURL.absoluteString ?? "offline",
+        model: config.inference == nil ? "qianxue-offline" : config.inference?.model,
+        state: config.inference == nil ? .offline : .configured)
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry,
                              metrics: metrics, inference: inference, contract: try ContractDocuments())
     try handler.registerHandlers(on: router)

@@ -56,6 +56,7 @@ enum ProblemRenderer {
         let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let r = error.retryAfter { headers[.retryAfter] = String(r) }
+        if error.type == .unauthenticated { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -68,6 +69,7 @@ enum DecodingErrorText {
         case .keyNotFound(let key, let ctx):
             return "the field '\(path(ctx.codingPath + [key]))' is missing"
         case .typeMismatch(let type, let ctx):
+            if ctx.codingPath.isEmpty { return "the body has the wrong type (expected \(typeName(type)))" }
             return "the field '\(path(ctx.codingPath))' has the wrong type (expected \(typeName(type)))"
         case .valueNotFound(let type, let ctx):
             return "the field '\(path(ctx.codingPath))' is null (expected \(typeName(type)))"

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+import QianxueAPI
+
+/// Builds the generated client for a server, with the stored token attached.
+enum APIClient {
+    static func make(server: String, token: String?) throws -> Client {
+        guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw QXError("--server '\(server)' is not an http(s) URL")
+        }
+        return Client(
+            serverURL: url,
+            transport: AsyncHTTPClientTransport(configuration: .init(timeout: .seconds(60))),
+            middlewares: token.map { [BearerToken(token: $0)] } ?? [])
+    }
+}
+
+/// Sends `Authorization: Bearer …` on every request.
+struct BearerToken: ClientMiddleware {
+    let token: String
+
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+                   next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.authorization] = "Bearer \(token)"
+        return try await next(request, body, baseURL)
+    }
+}
+
+/// An error `qx` prints as one line.
+struct QXError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+
+    /// The one line for a problem document from the server.
+    init(problem: Components.Responses.Problem, status: Int) {
+        if case .applicationProblemJson(let p) = problem.body {
+            var line = "\(p.title) (\(p.status))"
+            if let d = p.detail { line += ": \(d)" }
+            if let r = p.retryAfter { line += " — retry in \(r) s" }
+            if p.status == 401 { line += ". Sign in with: qx login" }
+            description = line
+        } else {
+            description = "the server answered \(status)"
+        }
+    }
+
+    /// The one line for a failure to reach the server at all.
+    static func transport(_ error: any Error, server: String) -> QXError {
+        if let e = error as? ClientError {
+            let inner = "\(e.underlyingError)"
+            if inner.contains("connectTimeout") || inner.contains("connect") || inner.contains("refused") {
+                return QXError("cannot reach \(server): is the server running? (\(inner))")
+            }
+            return QXError("request to \(server) failed: \(e.causeDescription) \(inner)")
+        }
+        return QXError("\(error)")
+    }
+}

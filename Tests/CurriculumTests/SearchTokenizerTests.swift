@@ -1,0 +1,15 @@
+import Curriculum
+import Testing
+
+@Suite struct SearchTokenizerTests {
+    @Test func chineseRunsBecomeBigrams() {
+        #expect(SearchTokenizer.terms("侗族大歌") == ["侗族", "族大", "大歌"])
+        #expect(SearchTokenizer.terms("遵义会议，四渡赤水") == ["遵义", "义会", "会议", "四渡", "渡赤", "赤水"])
+    }
+
+    @Test func latinWordsAreLowercasedAndMixedTextSplits() {
+        #expect(SearchTokenizer.terms("Image Classification 图像分类 AI") == ["image", "classification", "图像", "像分", "分类", "ai"])
+        #expect(SearchTokenizer.terms("苗") == ["苗"])
+        #expect(SearchTokenizer.terms("  …！ ") == [])
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import QianxueCore
+import Registry
+import Testing
+import TestSupport
+
+@Suite struct AccountServiceTests {
+    @Test(arguments: TestDatabase.engines)
+    func signInGivesATokenThatAuthenticates(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            let session = try await f.accounts.login(username: "T.Zunyi", password: RegistryFixture.password, requestID: "r1")
+            let p = try await f.accounts.authenticate(token: session.token)
+            #expect(p.userID == f.zunyiTeacher.id)
+            #expect(p.role == .teacher)
+            #expect(p.schoolID == f.zunyiSchool.id)
+            #expect(session.expiresAt.timeIntervalSince(f.clock.now) == 12 * 3600)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func aWrongPasswordAndAnUnknownUserAnswerTheSame(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            for name in ["t.zunyi", "nobody.here"] {
+                do {
+                    _ = try await f.accounts.login(username: name, password: "not-the-password", requestID: nil)
+                    Issue.record("sign-in must fail")
+                } catch let e as AppError {
+                    #expect(e.type == .unauthenticated)
+                    #expect(e.detail == "the username or password is wrong")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func repeatedFailuresAreThrottledThenTheWindowPasses(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            for _ in 0..<5 {
+                await #expect(throws: AppError.self) {
+                    try await f.accounts.login(username: "t.zunyi", password: "wrong-password", requestID: nil)
+                }
+            }
+            // Even the right password is refused while locked, with a Retry-After.
+            do {
+                _ = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
+                Issue.record("a locked username must be throttled")
+            } catch let e as AppError {
+                #expect(e.type == .rateLimited)
+                #expect((e.retryAfter ?? 0) > 0)
+            }
+            f.clock.advance(15 * 60 + 1)
+            let session = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
+            #expect(!session.token.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func expiredAndRevokedTokensAreRefused(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            let s1 = try await f.accounts.login(username: "s.zunyi", password: RegistryFixture.password, requestID: nil)
+            let p1 = try await f.accounts.authenticate(token: s1.token)
+            try await f.accounts.logout(p1)
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: s1.token) }
+
+            let s2 = try await f.accounts.login(username: "s.zunyi", password: RegistryFixture.password, requestID: nil)
+            f.clock.advance(12 * 3600 + 1)
+            do {
+                _ = try await f.accounts.authenticate(token: s2.token)
+                Issue.record("an expired token must be refused")
+            } catch let e as AppError {
+                #expect(e.detail.contains("expired"))
+            }
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: "made-up") }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func changingThePasswordRevokesOtherSessionsOnly(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            let phone = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
+            let laptop = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
+            let me = try await f.accounts.authenticate(token: laptop.token)
+            try await f.accounts.changePassword(me, current: RegistryFixture.password, new: "Another-long-pass-9", requestID: nil)
+            #expect(try await f.accounts.authenticate(token: laptop.token).userID == me.userID)
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: phone.token) }
+            _ = try await f.accounts.login(username: "t.zunyi", password: "Another-long-pass-9", requestID: nil)
+            // A short new password is refused and the old one keeps working.
+            await #expect(throws: AppError.self) {
+                try await f.accounts.changePassword(me, current: "Another-long-pass-9", new: "short", requestID: nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func signInsAreAudited(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            _ = try await f.accounts.login(username: "root", password: RegistryFixture.password, requestID: "req-42")
+            _ = try? await f.accounts.login(username: "root", password: "wrong-one-here", requestID: "req-43")
+            let events = try await AuditLogReader(f.db).actions()
+            #expect(events.contains("auth.login"))
+            #expect(events.contains("auth.login_failed"))
+            #expect(events.filter { $0 == "user.create" }.count == 7)
+        }
+    }
+}
