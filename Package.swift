@@ -53,7 +53,11 @@ let package = Package(
         ),
         .target(
             name: "Registry",
-            dependencies: ["QianxueCore", "Persistence", "Seeds", .product(name: "FluentKit", package: "fluent-kit")],
+            dependencies: [
+                "QianxueCore", "Persistence", "Seeds",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
              
             swiftSettings: swiftSettings
         ),

@@ -63,6 +63,9 @@ extension AppConfig {
         .init(env: "QIANXUE_INFERENCE_MODEL", flag: nil, defaultValue: "(server default)", meaning: "model name at the endpoint"),
         .init(env: "QIANXUE_INFERENCE_API_KEY", flag: nil, defaultValue: "(none)", meaning: "bearer key for the endpoint"),
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
+        .init(env: "QIANXUE_RATE_LIMIT_USER_RPM", flag: nil, defaultValue: "600", meaning: "requests per minute per signed-in user (0: off)"),
+        .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
+        .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
     ]
 
     /// Reads flags (highest precedence), then the process environment, then an optional `.env` file.
@@ -126,6 +129,23 @@ extension AppConfig {
                 throw ConfigError(key: "QIANXUE_ENV", problem: "'\(v)' is not one of development, production")
             }
             c.environment = e
+        }
+        for (key, env, assign) in [
+            ("qianxue.rateLimit.userRpm", "QIANXUE_RATE_LIMIT_USER_RPM", { (c: inout AppConfig, n: Int) in c.userRequestsPerMinute = n }),
+            ("qianxue.rateLimit.addressRpm", "QIANXUE_RATE_LIMIT_ADDRESS_RPM", { (c: inout AppConfig, n: Int) in c.addressRequestsPerMinute = n }),
+        ] as [(ConfigKey, String, (inout AppConfig, Int) -> Void)] {
+            guard let v = text(key) else { continue }
+            guard let n = Int(v), n >= 0 else { throw ConfigError(key: env, problem: "'\(v)' is not a whole number of requests per minute (0 turns the limit off)") }
+            assign(&c, n)
+        }
+        if let v = text("qianxue.benchRoutes") {
+            guard let b = Bool(v.lowercased()) ?? (v == "1" ? true : v == "0" ? false : nil) else {
+                throw ConfigError(key: "QIANXUE_BENCH_ROUTES", problem: "'\(v)' is not true or false")
+            }
+            if b, c.environment == .production {
+                throw ConfigError(key: "QIANXUE_BENCH_ROUTES", problem: "the benchmark route is never served in production")
+            }
+            c.benchmarkRoutes = b
         }
         return c
     }

@@ -10,10 +10,15 @@ import ServiceLifecycle
 /// generated API handlers. The database closes after the server has drained.
 public func buildApplication(platform: Platform, logger: Logger) throws -> some ApplicationProtocol {
     let router = try buildRouter(platform: platform)
+    let config = platform.config
     return Application(
         router: router,
-        configuration: .init(address: .hostname(platform.config.host, port: platform.config.port), serverName: nil),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
         services: [DatabaseCloser(database: platform.database)],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? config.port
+            logger.info("qianxue listening on http://\(config.host):\(port) · database \(config.database) · inference \(config.inferenceDescription) · \(config.environment.rawValue)")
+        },
         logger: logger)
 }
 

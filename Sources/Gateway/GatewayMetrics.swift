@@ -1,4 +1,5 @@
 @preconcurrency import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus registry: one per application, emitted at `/metrics`.
 public final class GatewayMetrics: Sendable {
@@ -12,13 +13,24 @@ public final class GatewayMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(10),
     ]
 
+    /// The registry's own lookups allocate label arrays; the series a gateway serves are few, so keep them.
+    private let series = Mutex<[String: (Counter, DurationHistogram)]>([:])
+
     public init() {}
 
     func record(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
-            .increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
-            .record(duration)
+        let key = "\(method) \(route) \(status)"
+        let (counter, histogram) = series.withLock { all in
+            if let s = all[key] { return s }
+            let s = (
+                registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
+            )
+            all[key] = s
+            return s
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     public func exposition() -> String { registry.emitToString() }

@@ -33,7 +33,10 @@ public struct Platform: Sendable {
         let db: DatabaseStack
         if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
         do {
-            try await db.migrate(migrations, logger: logger)
+            var quiet = logger
+            quiet.logLevel = max(logger.logLevel, .warning)
+            let applied = try await db.migrate(migrations, logger: quiet)
+            if applied > 0 { logger.info("applied \(applied) migration(s) to \(db.location)") }
             let audit = AuditLog(database: db)
             var settings = AccountService.Settings()
             settings.tokenLifetime = config.tokenLifetime

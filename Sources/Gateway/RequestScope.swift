@@ -1,20 +1,28 @@
 import Foundation
 import QianxueCore
+import Registry
 
 /// What the middleware learned about the request in flight, handed to the generated handlers
 /// (which receive no Hummingbird context) through a task-local.
 struct RequestScope: Sendable {
-    @TaskLocal static var current = RequestScope(requestID: "-", principal: nil)
+    @TaskLocal static var current = RequestScope(requestID: "-", caller: nil)
 
     let requestID: String
-    let principal: Principal?
+    let caller: Caller?
+
+    var principal: Principal? { caller?.principal }
 
     /// The signed-in caller; a handler that needs one gets it non-optional or answers 401.
     static func caller() throws -> Principal {
-        guard let p = current.principal else {
+        try signedIn().principal
+    }
+
+    /// The signed-in caller with their own record.
+    static func signedIn() throws -> Caller {
+        guard let c = current.caller else {
             throw AppError.unauthenticated("this operation needs a bearer token: sign in with POST /v1/auth/login")
         }
-        return p
+        return c
     }
 
     static var requestID: String { current.requestID }

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Persistence
 import QianxueCore
+import SQLKit
 
 /// Signs people in and out and keeps their credentials: bcrypt password hashes, opaque bearer
 /// tokens stored only as SHA-256 hashes, and per-username throttling of failed sign-ins.
@@ -11,6 +12,8 @@ public struct AccountService: Sendable {
         /// Failed sign-ins within `throttleWindow` before the username is locked for the rest of it.
         public var maxFailures = 5
         public var throttleWindow: TimeInterval = 15 * 60
+        /// How long an authenticated token is trusted without asking the database again (0: always ask).
+        public var tokenCacheSeconds: TimeInterval = 5
         public init() {}
     }
 
@@ -28,6 +31,7 @@ public struct AccountService: Sendable {
     let now: @Sendable () -> Date
     /// A hash to verify against when the username is unknown, so that timing does not tell.
     let decoyHash: String
+    let cache: TokenCache
 
     public init(database: DatabaseStack, hasher: any PasswordHasher, audit: AuditLog, settings: Settings = Settings(),
                 now: @escaping @Sendable () -> Date = Date.init) async throws {
@@ -37,6 +41,7 @@ public struct AccountService: Sendable {
         self.settings = settings
         self.now = now
         self.decoyHash = try await hasher.hash(Digest.randomToken(bytes: 12))
+        self.cache = TokenCache(ttl: settings.tokenCacheSeconds)
     }
 
     public func login(username rawUsername: String, password: String, requestID: String?) async throws -> Session {
@@ -69,25 +74,38 @@ public struct AccountService: Sendable {
         return Session(token: token, expiresAt: row.expiresAt, user: UserRecord(user))
     }
 
-    /// Resolves a bearer token to its caller; a missing, expired or revoked token is 401.
-    public func authenticate(token: String) async throws -> Principal {
+    /// Resolves a bearer token to its caller; a missing, expired or revoked token is 401. One query
+    /// (token joined with its user), or none while the token is in the short-lived cache.
+    public func authenticate(token: String) async throws -> Caller {
         guard !token.isEmpty, token.count <= 256 else { throw AppError.unauthenticated("the bearer token is malformed") }
-        guard let row = try await AuthTokenModel.query(on: database.db)
-            .filter(\.$tokenHash == Digest.sha256Hex(token)).first()
+        let hash = Digest.sha256Hex(token)
+        let now = now()
+        if let cached = cache.get(hash, now: now) { return cached }
+        guard let row = try await database.sql.raw("""
+            SELECT t.id AS token_id, t.expires_at, t.revoked_at, \(unsafeRaw: UserRecord.columns(prefix: "u"))
+            FROM auth_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = \(bind: hash)
+            """).first()
         else { throw AppError.unauthenticated("the bearer token is not valid; sign in again") }
-        if row.revokedAt != nil { throw AppError.unauthenticated("the bearer token was revoked; sign in again") }
-        if row.expiresAt <= now() { throw AppError.unauthenticated("the bearer token has expired; sign in again") }
-        guard let user = try await UserModel.find(row.userID, on: database.db) else {
-            throw AppError.unauthenticated("the account of this token no longer exists")
+        if try row.decodeNil(column: "revoked_at") == false {
+            throw AppError.unauthenticated("the bearer token was revoked; sign in again")
         }
-        return Principal(userID: row.userID, username: user.username, role: Role(rawValue: user.role) ?? .student,
-                         schoolID: user.schoolID, regionCode: user.regionCode.flatMap(RegionCode.init), tokenID: row.id)
+        let expiresAt = try row.decode(column: "expires_at", as: Date.self)
+        if expiresAt <= now { throw AppError.unauthenticated("the bearer token has expired; sign in again") }
+        let user = try UserRecord(row: row)
+        let caller = Caller(
+            principal: Principal(userID: user.id, username: user.username, role: user.role, schoolID: user.schoolID,
+                                 regionCode: user.regionCode, tokenID: try row.decode(column: "token_id", as: UUID.self)),
+            user: user)
+        cache.put(hash, caller, tokenExpiresAt: expiresAt, now: now)
+        return caller
     }
 
     public func logout(_ principal: Principal) async throws {
         guard let tokenID = principal.tokenID else { return }
         try await AuthTokenModel.query(on: database.db)
             .filter(\.$id == tokenID).set(\.$revokedAt, to: now()).update()
+        cache.forget(userID: principal.userID)
     }
 
     /// Changes the caller's password and revokes every other token of theirs.
@@ -108,6 +126,7 @@ public struct AccountService: Sendable {
             try await audit.append(AuditEvent(actorID: principal.userID, actorRole: principal.role, action: "auth.password_change",
                                               targetType: "user", targetID: principal.userID.uuidString, requestID: requestID), on: db)
         }
+        cache.forget(userID: principal.userID)
     }
 
     /// Sets a user's password as an operator (`qianxue users set-password`) and revokes all their tokens.
@@ -128,6 +147,7 @@ public struct AccountService: Sendable {
             try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.password_reset", targetType: "user",
                                               targetID: user.id!.uuidString, purpose: "operator reset"), on: db)
         }
+        cache.forget(userID: user.id!)
     }
 
     private func checkThrottle(_ username: String) async throws {

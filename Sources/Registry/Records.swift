@@ -1,5 +1,6 @@
 import Foundation
 import QianxueCore
+import SQLKit
 
 /// A person on the platform, as services hand them out (never with the password hash).
 public struct UserRecord: Sendable, Hashable {
@@ -25,6 +26,28 @@ public struct UserRecord: Sendable, Hashable {
         birthDate = m.birthDate
         createdAt = m.createdAt
         hasPassword = m.passwordHash != nil
+    }
+}
+
+extension UserRecord {
+    /// The user columns `init(row:)` reads, qualified by a table alias.
+    static func columns(prefix p: String) -> String {
+        ["id AS user_id", "username", "display_name", "role", "school_id", "region_code", "grade", "birth_date", "created_at",
+         "password_hash"].map { "\(p).\($0)" }.joined(separator: ", ")
+    }
+
+    /// Reads a user from a raw SQL row selected with `columns(prefix:)`.
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "user_id", as: UUID.self)
+        username = try row.decode(column: "username", as: String.self)
+        displayName = try row.decode(column: "display_name", as: String.self)
+        role = Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .student
+        schoolID = try row.decode(column: "school_id", as: UUID?.self)
+        regionCode = try row.decode(column: "region_code", as: String?.self).flatMap(RegionCode.init)
+        grade = try row.decode(column: "grade", as: String?.self).flatMap(Grade.init)
+        birthDate = try row.decode(column: "birth_date", as: String?.self)
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        hasPassword = try row.decodeNil(column: "password_hash") == false
     }
 }
 

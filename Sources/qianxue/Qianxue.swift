@@ -44,7 +44,7 @@ enum CLI {
         do {
             return try await AppConfig.load(flags: flags)
         } catch let e as ConfigError {
-            throw ValidationError("configuration: \(e)")
+            throw CommandFailure("configuration: \(e)")
         }
     }
 
@@ -67,9 +67,9 @@ enum CLI {
 
 /// Prints a domain error as one readable line.
 struct CommandFailure: Error, CustomStringConvertible {
-    let underlying: any Error
-    init(_ e: any Error) { underlying = e }
-    var description: String { "\(underlying)" }
+    let description: String
+    init(_ e: any Error) { description = "\(e)" }
+    init(_ message: String) { description = message }
 }
 
 enum Environment {

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
         do {
             platform = try await Platform.open(config: config, logger: logger)
         } catch {
-            throw ValidationError("cannot open \(config.database): \(error)")
+            throw CommandFailure("cannot open \(config.database): \(error)")
         }
         if try await platform.registry.userCount() == 0 {
             print("""
@@ -39,7 +39,6 @@ struct Serve: AsyncParsableCommand {
             """)
         }
         let app = try buildApplication(platform: platform, logger: logger)
-        logger.info("qianxue listening on http://\(config.host):\(config.port) · database \(config.database) · inference \(config.inferenceDescription) · env \(config.environment.rawValue)")
         try await app.runService()
     }
 }

@@ -36,12 +36,12 @@ struct QXError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 
     /// The one line for a problem document from the server.
-    init(problem: Components.Responses.Problem, status: Int) {
+    init(problem: Components.Responses.Problem, status: Int, signingIn: Bool = false) {
         if case .applicationProblemJson(let p) = problem.body {
             var line = "\(p.title) (\(p.status))"
             if let d = p.detail { line += ": \(d)" }
             if let r = p.retryAfter { line += " — retry in \(r) s" }
-            if p.status == 401 { line += ". Sign in with: qx login" }
+            if p.status == 401, !signingIn { line += ". Sign in with: qx login" }
             description = line
         } else {
             description = "the server answered \(status)"

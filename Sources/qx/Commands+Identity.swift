@@ -28,7 +28,7 @@ struct Login: AsyncParsableCommand {
                 print("Signed in to \(session.server) as \(body.user.displayName) (\(body.user.role.rawValue)); the session lasts until \(body.expiresAt.formatted(date: .abbreviated, time: .shortened)).")
             }
         case .default(let status, let problem):
-            throw QXError(problem: problem, status: status)
+            throw QXError(problem: problem, status: status, signingIn: true)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import QianxueCore
 import Registry
 import Testing
@@ -9,7 +10,7 @@ import TestSupport
     func signInGivesATokenThatAuthenticates(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { f in
             let session = try await f.accounts.login(username: "T.Zunyi", password: RegistryFixture.password, requestID: "r1")
-            let p = try await f.accounts.authenticate(token: session.token)
+            let p = try await f.accounts.authenticate(token: session.token).principal
             #expect(p.userID == f.zunyiTeacher.id)
             #expect(p.role == .teacher)
             #expect(p.schoolID == f.zunyiSchool.id)
@@ -58,19 +59,19 @@ import TestSupport
     func expiredAndRevokedTokensAreRefused(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { f in
             let s1 = try await f.accounts.login(username: "s.zunyi", password: RegistryFixture.password, requestID: nil)
-            let p1 = try await f.accounts.authenticate(token: s1.token)
+            let p1 = try await f.accounts.authenticate(token: s1.token).principal
             try await f.accounts.logout(p1)
-            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: s1.token) }
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: s1.token).principal }
 
             let s2 = try await f.accounts.login(username: "s.zunyi", password: RegistryFixture.password, requestID: nil)
             f.clock.advance(12 * 3600 + 1)
             do {
-                _ = try await f.accounts.authenticate(token: s2.token)
+                _ = try await f.accounts.authenticate(token: s2.token).principal
                 Issue.record("an expired token must be refused")
             } catch let e as AppError {
                 #expect(e.detail.contains("expired"))
             }
-            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: "made-up") }
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: "made-up").principal }
         }
     }
 
@@ -79,10 +80,10 @@ import TestSupport
         try await RegistryFixture.with(engine) { f in
             let phone = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
             let laptop = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
-            let me = try await f.accounts.authenticate(token: laptop.token)
+            let me = try await f.accounts.authenticate(token: laptop.token).principal
             try await f.accounts.changePassword(me, current: RegistryFixture.password, new: "Another-long-pass-9", requestID: nil)
-            #expect(try await f.accounts.authenticate(token: laptop.token).userID == me.userID)
-            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: phone.token) }
+            #expect(try await f.accounts.authenticate(token: laptop.token).principal.userID == me.userID)
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: phone.token).principal }
             _ = try await f.accounts.login(username: "t.zunyi", password: "Another-long-pass-9", requestID: nil)
             // A short new password is refused and the old one keeps working.
             await #expect(throws: AppError.self) {
@@ -100,6 +101,24 @@ import TestSupport
             #expect(events.contains("auth.login"))
             #expect(events.contains("auth.login_failed"))
             #expect(events.filter { $0 == "user.create" }.count == 7)
+        }
+    }
+}
+
+@Suite struct TokenCacheTests {
+    @Test(arguments: TestDatabase.engines)
+    func aRevocationOnAnotherInstanceHoldsHereWithinTheCacheWindow(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { f in
+            // given two gateway instances over one database
+            let other = try await AccountService(database: f.db, hasher: TestHasher(), audit: AuditLog(database: f.db), now: { f.clock.now })
+            let session = try await f.accounts.login(username: "s.zunyi", password: RegistryFixture.password, requestID: nil)
+            let here = try await f.accounts.authenticate(token: session.token).principal
+            // when the other instance signs the token out
+            try await other.logout(here)
+            // then it is refused there at once, and here once the cache window (5 s) has passed
+            await #expect(throws: AppError.self) { try await other.authenticate(token: session.token) }
+            f.clock.advance(6)
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: session.token) }
         }
     }
 }

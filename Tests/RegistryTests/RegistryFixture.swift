@@ -65,7 +65,7 @@ struct RegistryFixture {
 
     func principal(_ u: UserRecord) async throws -> Principal {
         let session = try await accounts.login(username: u.username, password: Self.password, requestID: nil)
-        return try await accounts.authenticate(token: session.token)
+        return try await accounts.authenticate(token: session.token).principal
     }
 }
 

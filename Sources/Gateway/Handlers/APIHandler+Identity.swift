@@ -15,9 +15,7 @@ extension APIHandler {
     }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
-        let caller = try RequestScope.caller()
-        guard let me = try await registry.user(caller.userID) else { throw AppError.unauthenticated("this account no longer exists") }
-        return .ok(.init(body: .json(.init(me))))
+        .ok(.init(body: .json(.init(try RequestScope.signedIn().user))))
     }
 
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {

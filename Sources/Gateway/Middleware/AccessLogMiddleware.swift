@@ -21,7 +21,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             "status": .stringConvertible(status),
             "duration_ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
         ]
-        if let u = context.state.userID { meta["user_id"] = .string(u.uuidString) }
+        if let u = context.state.userID { meta["user_id"] = .string(u.uuidString.lowercased()) }
         context.logger.info("request", metadata: meta)
         return response
     }

@@ -18,19 +18,19 @@ struct AuthMiddleware: RouterMiddleware {
         if limited, let wait = addressLimiter.take("addr:" + context.clientAddress) {
             throw AppError(.rateLimited, "too many requests from this address; slow down", retryAfter: wait)
         }
-        var principal: Principal?
+        var caller: Caller?
         if let header = request.headers[.authorization] {
             guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
                 throw AppError.unauthenticated("the Authorization header must be 'Bearer <token>'")
             }
-            let p = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            context.state.userID = p.userID
-            if limited, let wait = userLimiter.take("user:" + p.userID.uuidString) {
+            let c = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            context.state.userID = c.principal.userID
+            if limited, let wait = userLimiter.take("user:" + c.principal.userID.uuidString) {
                 throw AppError(.rateLimited, "too many requests for this account; slow down", retryAfter: wait)
             }
-            principal = p
+            caller = c
         }
-        return try await RequestScope.$current.withValue(RequestScope(requestID: context.requestID, principal: principal)) {
+        return try await RequestScope.$current.withValue(RequestScope(requestID: context.requestID, caller: caller)) {
             try await next(request, context)
         }
     }

@@ -1,0 +1,53 @@
+import Foundation
+import Gateway
+import Testing
+
+@Suite struct AppConfigTests {
+    @Test func noConfigurationMeansSQLiteOfflineAndLocalhost8080() async throws {
+        let c = try await AppConfig.load(environment: [:], envFile: nil)
+        #expect(c.host == "127.0.0.1")
+        #expect(c.port == 8080)
+        #expect(c.database.description == "sqlite \(FileManager.default.currentDirectoryPath)/data/qianxue.sqlite"
+                || c.database.description.hasSuffix("data/qianxue.sqlite"))
+        #expect(c.inference == nil)
+        #expect(c.inferenceDescription.hasPrefix("offline"))
+    }
+
+    @Test func flagsBeatTheEnvironmentWhichBeatsTheEnvFile() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let envFile = dir.appendingPathComponent(".env").path
+        try "QIANXUE_PORT=9000\nQIANXUE_HOST=0.0.0.0\nQIANXUE_INFERENCE_URL=http://127.0.0.1:8081/v1\n".write(toFile: envFile, atomically: true, encoding: .utf8)
+        let c = try await AppConfig.load(flags: ["qianxue.port": "9100"], environment: ["QIANXUE_HOST": "127.0.0.2"], envFile: envFile)
+        #expect(c.port == 9100)
+        #expect(c.host == "127.0.0.2")
+        #expect(c.inference?.baseURL.absoluteString == "http://127.0.0.1:8081/v1")
+    }
+
+    @Test(arguments: [
+        (["QIANXUE_PORT": "eighty"], "QIANXUE_PORT"),
+        (["QIANXUE_PORT": "70000"], "QIANXUE_PORT"),
+        (["DATABASE_URL": "mysql://x@y/z"], "DATABASE_URL"),
+        (["QIANXUE_INFERENCE_URL": "http://169.254.169.254/v1"], "QIANXUE_INFERENCE_URL"),
+        (["QIANXUE_ENV": "staging"], "QIANXUE_ENV"),
+        (["QIANXUE_RATE_LIMIT_USER_RPM": "-1"], "QIANXUE_RATE_LIMIT_USER_RPM"),
+        (["QIANXUE_ENV": "production", "QIANXUE_BENCH_ROUTES": "true"], "QIANXUE_BENCH_ROUTES"),
+    ])
+    func aBadValueNamesItsKey(_ env: [String: String], _ key: String) async {
+        do {
+            _ = try await AppConfig.load(environment: env, envFile: nil)
+            Issue.record("\(env) must be refused")
+        } catch let e as ConfigError {
+            #expect(e.key == key)
+            #expect(e.description.hasPrefix("\(key): "))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func theDatabaseURLNeverShowsItsPassword() async throws {
+        let c = try await AppConfig.load(environment: ["DATABASE_URL": "postgres://app:s3cret@db.example:5432/qianxue"], envFile: nil)
+        #expect(c.database.engine == "postgres")
+        #expect(!c.database.description.contains("s3cret"))
+    }
+}
