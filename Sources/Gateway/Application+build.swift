@@ -40,13 +40,15 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         userLimiter: RateLimiter(perMinute: config.userRequestsPerMinute),
         addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute)))
     router.add(middleware: IdempotencyMiddleware(store: platform.idempotency))
+    router.add(middleware: ResponseBufferingMiddleware())
     let inference = InferenceStatus(
         provider: config.inference?.baseURL.absoluteString ?? "offline",
         model: config.inference == nil ? "qianxue-offline" : config.inference?.model,
         state: config.inference == nil ? .offline : .configured)
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry,
                              metrics: metrics, inference: inference, contract: try ContractDocuments())
-    try handler.registerHandlers(on: router)
+    // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
+    try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]))
     return router
 }
 

@@ -75,3 +75,29 @@ import TestSupport
         }
     }
 }
+
+@Suite struct RequestIDTests {
+    @Test func generatedIDsAreVersion4UUIDs() throws {
+        var seen = Set<String>()
+        for _ in 0..<1000 {
+            let id = RequestIDMiddleware.generate()
+            let uuid = try #require(UUID(uuidString: id))
+            #expect(uuid.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4")
+            #expect("89ab".contains(Array(id)[19]))
+            seen.insert(id)
+        }
+        #expect(seen.count == 1000)
+    }
+}
+
+@Suite struct RFC3339TranscoderTests {
+    @Test func datesEncodeAsUTCWholeSecondsAndDecodeWithOrWithoutFractions() throws {
+        let t = RFC3339Transcoder()
+        #expect(try t.encode(Date(timeIntervalSince1970: 1_795_973_400.75)) == "2026-11-29T17:30:00Z")
+        #expect(try t.encode(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(try t.decode("2026-11-29T17:30:00Z").timeIntervalSince1970 == 1_795_973_400)
+        #expect(abs(try t.decode("2026-11-29T17:30:00.250Z").timeIntervalSince1970 - 1_795_973_400.25) < 0.001)
+        #expect(throws: (any Error).self) { try t.decode("yesterday") }
+    }
+}

@@ -72,3 +72,17 @@ import Testing
         #expect(Set(ProblemType.allCases.map(\.rawValue)).count == ProblemType.allCases.count)
     }
 }
+
+@Suite struct DigestTests {
+    @Test func sha256HexMatchesTheKnownVector() {
+        #expect(Digest.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Digest.hex([0x00, 0x0f, 0xff]) == "000fff")
+    }
+
+    @Test func randomTokensAreURLSafeAndDistinct() {
+        let a = Digest.randomToken(), b = Digest.randomToken()
+        #expect(a != b)
+        #expect(a.count == 43)
+        #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}

@@ -15,11 +15,12 @@ struct AccessLogMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         let status = Int(response.status.code)
         metrics.record(method: request.method.rawValue, route: route, status: status, duration: elapsed)
+        guard context.logger.logLevel <= .info else { return response }
         var meta: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(route),
             "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+            "duration_us": .stringConvertible(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000),
         ]
         if let u = context.state.userID { meta["user_id"] = .string(u.uuidString.lowercased()) }
         context.logger.info("request", metadata: meta)

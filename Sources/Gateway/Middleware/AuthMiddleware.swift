@@ -23,7 +23,7 @@ struct AuthMiddleware: RouterMiddleware {
             guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
                 throw AppError.unauthenticated("the Authorization header must be 'Bearer <token>'")
             }
-            let c = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            let c = try await accounts.authenticate(token: String(header.dropFirst(7).drop { $0 == " " }))
             context.state.userID = c.principal.userID
             if limited, let wait = userLimiter.take("user:" + c.principal.userID.uuidString) {
                 throw AppError(.rateLimited, "too many requests for this account; slow down", retryAfter: wait)

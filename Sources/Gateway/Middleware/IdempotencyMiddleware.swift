@@ -47,11 +47,11 @@ struct IdempotencyMiddleware: RouterMiddleware {
                 } else {
                     let r = ProblemRenderer.response(for: problem, requestID: context.requestID, path: request.uri.path)
                     try await store.complete(id, with: StoredResponse(status: problem.type.status, contentType: "application/problem+json",
-                                                                      body: try await Self.collect(r).body))
+                                                                      body: try await ResponseBuffering.buffered(r).body))
                 }
                 throw error
             }
-            let (collected, data) = try await Self.collect(response)
+            let (collected, data) = try await ResponseBuffering.buffered(response)
             if response.status.code >= 500 {
                 try? await store.release(id)
             } else {
@@ -61,29 +61,4 @@ struct IdempotencyMiddleware: RouterMiddleware {
             return collected
         }
     }
-
-    /// Reads a response body into memory and returns an equivalent response with the buffered body.
-    static func collect(_ response: Response) async throws -> (response: Response, body: Data) {
-        let sink = BodySink()
-        try await response.body.write(CollectingWriter(sink: sink))
-        var copy = response
-        let buffer = sink.buffer
-        copy.body = .init(byteBuffer: buffer)
-        return (copy, Data(buffer.readableBytesView))
-    }
-}
-
-private final class BodySink: @unchecked Sendable {
-    var buffer = ByteBuffer()
-}
-
-private struct CollectingWriter: ResponseBodyWriter {
-    let sink: BodySink
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        var b = buffer
-        sink.buffer.writeBuffer(&b)
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
