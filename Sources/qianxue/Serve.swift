@@ -7,12 +7,13 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the platform (the default command).",
         discussion: """
-        With no configuration it keeps an SQLite file under ./data, applies migrations and seeds, uses the
-        offline inference provider and listens on 127.0.0.1:8080. Settings come from flags, then the
-        environment, then an optional .env file in the working directory:
+        With no configuration it keeps an SQLite file under ./data, applies migrations
+        and seeds, uses the offline inference provider and listens on 127.0.0.1:8080.
+        Settings come from flags, then the environment, then an optional .env file in
+        the working directory (variable, flag, default, meaning):
 
         \(AppConfig.settings.map { s in
-            "  \(s.env.padding(toLength: 27, withPad: " ", startingAt: 0))\((s.flag ?? "").padding(toLength: 11, withPad: " ", startingAt: 0))default \(s.defaultValue): \(s.meaning)"
+            "  \(s.env)\(s.flag.map { " (\($0))" } ?? "") = \(s.defaultValue)\n      \(s.meaning)"
         }.joined(separator: "\n"))
         """)
 
