@@ -65,7 +65,7 @@ let package = Package(
             name: "Seeds",
             path: "Seeds",
             exclude: ["README.md"],
-            resources: [.copy("regions.csv"), .copy("region_former_codes.csv")],
+            resources: [.copy("regions.csv"), .copy("region_former_codes.csv"), .copy("prefecture_population.csv")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Curriculum", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),

@@ -10,6 +10,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case methodNotAllowed = "method-not-allowed"
     case conflict
     case preconditionFailed = "precondition-failed"
+    case preconditionRequired = "precondition-required"
     case payloadTooLarge = "payload-too-large"
     case unsupportedMediaType = "unsupported-media-type"
     case idempotencyMismatch = "idempotency-mismatch"
@@ -33,6 +34,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .methodNotAllowed: return 405
         case .conflict: return 409
         case .preconditionFailed: return 412
+        case .preconditionRequired: return 428
         case .payloadTooLarge: return 413
         case .unsupportedMediaType: return 415
         case .idempotencyMismatch: return 422
@@ -53,6 +55,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .methodNotAllowed: return "Method not allowed"
         case .conflict: return "Conflict"
         case .preconditionFailed: return "Precondition failed"
+        case .preconditionRequired: return "If-Match required"
         case .payloadTooLarge: return "Request body too large"
         case .unsupportedMediaType: return "Unsupported media type"
         case .idempotencyMismatch: return "Idempotency key reused with a different request"

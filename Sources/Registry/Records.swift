@@ -57,12 +57,38 @@ public struct SchoolRecord: Sendable, Hashable {
     public let name: String
     public let countyCode: RegionCode
     public let functionalArea: String?
+    public let stages: [SchoolStage]
+    public let locale: SchoolLocale
+    public let enrolment: Int?
+    public let contact: SchoolContact
+    public let synthetic: Bool
+    public let version: Int
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let pilotCohort: Int?
+    public let pilotStatus: PilotStatus?
 
-    init(_ m: SchoolModel) {
+    /// The prefecture (市州) the county lies in.
+    public var prefectureCode: RegionCode { countyCode.parent ?? countyCode }
+
+    /// The entity tag clients send back in `If-Match`.
+    public var etag: String { "\"v\(version)\"" }
+
+    init(_ m: SchoolModel, pilot: PilotEnrolmentModel? = nil) {
         id = m.id!
         name = m.name
         countyCode = RegionCode(m.countyCode)!
         functionalArea = m.functionalArea
+        stages = (m.stages ?? ",primary,").split(separator: ",").compactMap { SchoolStage(rawValue: String($0)) }
+        locale = m.locale.flatMap(SchoolLocale.init) ?? .urban
+        enrolment = m.enrolment
+        contact = SchoolContact(name: m.contactName, phone: m.contactPhone, email: m.contactEmail)
+        synthetic = m.synthetic ?? false
+        version = m.version ?? 1
+        createdAt = m.createdAt
+        updatedAt = m.updatedAt ?? m.createdAt
+        pilotCohort = pilot?.cohort
+        pilotStatus = pilot.flatMap { PilotStatus(rawValue: $0.status) }
     }
 }
 
@@ -72,12 +98,20 @@ public struct ClassRecord: Sendable, Hashable {
     public let schoolID: UUID
     public let grade: Grade
     public let name: String
+    public let academicYear: String
 
     init(_ m: ClassModel) {
         id = m.id!
         schoolID = m.schoolID
         grade = Grade(m.grade)!
         name = m.name
+        academicYear = m.academicYear ?? ClassRecord.schoolYear(of: m.createdAt)
+    }
+
+    /// The school year (`2026-2027`) a day falls in: it starts on 1 September.
+    public static func schoolYear(of date: Date) -> String {
+        let term = AcademicTerm(containing: date)
+        return "\(term.startYear)-\(term.startYear + 1)"
     }
 }
 

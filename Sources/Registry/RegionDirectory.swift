@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import FluentKit
 import Persistence
@@ -33,7 +34,11 @@ public final class RegionDirectory: Sendable {
     }
 
     public static func load(from database: DatabaseStack) async throws -> RegionDirectory {
-        let rows = try await RegionModel.query(on: database.db).all()
+        try await load(on: database.db)
+    }
+
+    static func load(on db: any Database) async throws -> RegionDirectory {
+        let rows = try await RegionModel.query(on: db).all()
         let regions = rows.compactMap { m -> Region? in
             guard let code = m.id.flatMap(RegionCode.init) else { return nil }
             return Region(code: code, name: m.name, nameEn: m.nameEn, parent: m.parentCode.flatMap(RegionCode.init))

@@ -15,11 +15,22 @@ struct Schools: AsyncParsableCommand {
         @Option(help: "The school's name.") var name: String
         @Option(help: "The county's GB/T 2260 code (6 digits).") var county: String
         @Option(help: "A functional-area tag, e.g. guian for Gui'an New Area.") var functionalArea: String?
+        @Option(help: "Stages offered, comma-separated: primary,junior,senior,vocational,higher.") var stages = "primary"
+        @Option(help: "urban or rural.") var locale = "urban"
+        @Option(help: "Number of students enrolled.") var enrolment: Int?
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
+            let parsed = try stages.split(separator: ",").map { s -> SchoolStage in
+                guard let v = SchoolStage(rawValue: s.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--stages: '\(s)' is not one of \(SchoolStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return v
+            }
+            guard let loc = SchoolLocale(rawValue: locale) else { throw ValidationError("--locale must be urban or rural") }
             let s = try await CLI.withPlatform(flags: database.flags) { p in
-                try await p.registry.createSchool(name: name, county: county, functionalArea: functionalArea)
+                try await p.registry.createSchool(SchoolProfile(name: name, county: county, stages: parsed, functionalArea: functionalArea,
+                                                                locale: loc, enrolment: enrolment))
             }
             print("created school \(s.name) in \(s.countyCode) id \(s.id.uuidString.lowercased())")
         }

@@ -33,8 +33,8 @@ struct GatewayFixture {
             configure(&config)
             let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db)
             let r = platform.registry
-            let a = try await r.createSchool(name: "测试小学甲", county: "520302")
-            let b = try await r.createSchool(name: "测试小学乙", county: "520102")
+            let a = try await r.createSchool(SchoolProfile(name: "测试小学甲", county: "520302", stages: [.primary, .junior]))
+            let b = try await r.createSchool(SchoolProfile(name: "测试小学乙", county: "520102", stages: [.primary, .junior]))
             let classA = try await r.createClass(schoolID: a.id, grade: "4", name: "4-1")
             func user(_ name: String, _ role: Role, _ school: UUID? = nil) async throws -> UserRecord {
                 try await r.createUser(NewUser(username: name, role: role, schoolID: school, password: password), actor: nil)

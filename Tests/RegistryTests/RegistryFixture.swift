@@ -42,8 +42,8 @@ struct RegistryFixture {
         let clock = TestClock()
         let registry = RegistryService(database: db, audit: audit, hasher: TestHasher(), regions: try await RegionDirectory.load(from: db))
         let accounts = try await AccountService(database: db, hasher: TestHasher(), audit: audit, now: { clock.now })
-        let zs = try await registry.createSchool(name: "遵义测试中学", county: "520302")
-        let gs = try await registry.createSchool(name: "贵阳测试中学", county: "520102")
+        let zs = try await registry.createSchool(SchoolProfile(name: "遵义测试中学", county: "520302", stages: [.primary, .junior]))
+        let gs = try await registry.createSchool(SchoolProfile(name: "贵阳测试中学", county: "520102", stages: [.primary, .junior]))
         let zc = try await registry.createClass(schoolID: zs.id, grade: "7", name: "7-2")
         let gc = try await registry.createClass(schoolID: gs.id, grade: "8", name: "8-1")
         func user(_ name: String, _ role: Role, school: UUID? = nil, region: String? = nil) async throws -> UserRecord {

@@ -17,7 +17,6 @@ struct CreateSchoolsAndClasses: AsyncMigration {
             .field("grade", .string, .required)
             .field("name", .string, .required)
             .field("created_at", .datetime, .required)
-            .unique(on: "school_id", "name")
             .create()
     }
 

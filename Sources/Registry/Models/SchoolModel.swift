@@ -9,6 +9,16 @@ final class SchoolModel: Model, @unchecked Sendable {
     @Field(key: "county_code") var countyCode: String
     @OptionalField(key: "functional_area") var functionalArea: String?
     @Field(key: "created_at") var createdAt: Date
+    /// Stages offered, as `,primary,junior,` so that one stage matches with LIKE on both engines.
+    @OptionalField(key: "stages") var stages: String?
+    @OptionalField(key: "locale") var locale: String?
+    @OptionalField(key: "enrolment") var enrolment: Int?
+    @OptionalField(key: "contact_name") var contactName: String?
+    @OptionalField(key: "contact_phone") var contactPhone: String?
+    @OptionalField(key: "contact_email") var contactEmail: String?
+    @OptionalField(key: "synthetic") var synthetic: Bool?
+    @OptionalField(key: "version") var version: Int?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
 }
@@ -21,6 +31,7 @@ final class ClassModel: Model, @unchecked Sendable {
     @Field(key: "grade") var grade: String
     @Field(key: "name") var name: String
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "academic_year") var academicYear: String?
 
     init() {}
 }
