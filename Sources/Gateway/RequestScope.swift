@@ -5,10 +5,14 @@ import Registry
 /// What the middleware learned about the request in flight, handed to the generated handlers
 /// (which receive no Hummingbird context) through a task-local.
 struct RequestScope: Sendable {
-    @TaskLocal static var current = RequestScope(requestID: "-", caller: nil)
+    @TaskLocal static var current = RequestScope(requestID: "-", caller: nil, state: nil)
 
     let requestID: String
     let caller: Caller?
+    let state: RequestState?
+
+    /// Sets the response's `ETag` header.
+    static func setETag(_ etag: String) { current.state?.etag = etag }
 
     var principal: Principal? { caller?.principal }
 

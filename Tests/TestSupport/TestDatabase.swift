@@ -37,8 +37,9 @@ public enum TestDatabase {
         EngineLog.record(engine: engine, test: test)
         switch engine {
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qianxue-tests")
-            let path = dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+            let template = try await SQLiteTemplates.shared.template(key: key, migrations: migrations)
+            let path = SQLiteTemplates.directory.appendingPathComponent("\(UUID().uuidString).sqlite").path
+            try FileManager.default.copyItem(atPath: template, toPath: path)
             let db = try await DatabaseStack.open(.sqlite(path: path), logger: logger)
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -73,6 +74,34 @@ public enum TestDatabase {
 public struct TestSetupError: Error, CustomStringConvertible {
     public let description: String
     public init(_ d: String) { description = d }
+}
+
+/// Migrates an SQLite file once per migration set; tests get a copy of it.
+actor SQLiteTemplates {
+    static let shared = SQLiteTemplates()
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qianxue-tests")
+    private var templates: [String: Task<String, any Error>] = [:]
+
+    func template(key: String, migrations: MigrationList) async throws -> String {
+        if let t = templates[key] { return try await t.value }
+        let task = Task {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            let path = Self.directory.appendingPathComponent("template-\(key)-\(UUID().uuidString).sqlite").path
+            let db = try await DatabaseStack.open(.sqlite(path: path), logger: TestDatabase.logger)
+            do {
+                try await db.migrate(migrations, logger: TestDatabase.logger)
+                // Fold the write-ahead log into the file, so that copying the file copies everything.
+                try await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+                await db.shutdown()
+            } catch {
+                await db.shutdown()
+                throw error
+            }
+            return path
+        }
+        templates[key] = task
+        return try await task.value
+    }
 }
 
 /// Makes template databases once per migration set and copies them per test. Work that must

@@ -21,12 +21,14 @@ extension APIHandler {
             name: b.name, county: b.countyCode, stages: b.stages.compactMap { SchoolStage(rawValue: $0.rawValue) },
             functionalArea: b.functionalArea, locale: SchoolLocale(rawValue: b.locale.rawValue) ?? .urban,
             enrolment: b.enrolment, contact: SchoolContact(b.contact)))
-        return .created(.init(headers: .init(eTag: school.etag), body: .json(.init(school))))
+        RequestScope.setETag(school.etag)
+        return .created(.init(body: .json(.init(school))))
     }
 
     func getSchool(_ input: Operations.GetSchool.Input) async throws -> Operations.GetSchool.Output {
         let school = try await registry.visibleSchool(try parseUUID(input.path.id, field: "id"), to: RequestScope.caller())
-        return .ok(.init(headers: .init(eTag: school.etag), body: .json(.init(school))))
+        RequestScope.setETag(school.etag)
+        return .ok(.init(body: .json(.init(school))))
     }
 
     func updateSchool(_ input: Operations.UpdateSchool.Input) async throws -> Operations.UpdateSchool.Output {
@@ -38,7 +40,8 @@ extension APIHandler {
             functionalArea: b.functionalArea, locale: b.locale.flatMap { SchoolLocale(rawValue: $0.rawValue) },
             enrolment: b.enrolment, contact: b.contact.map(SchoolContact.init))
         let school = try await registry.updateSchool(id, changes, ifMatch: input.headers.ifMatch, by: caller)
-        return .ok(.init(headers: .init(eTag: school.etag), body: .json(.init(school))))
+        RequestScope.setETag(school.etag)
+        return .ok(.init(body: .json(.init(school))))
     }
 }
 

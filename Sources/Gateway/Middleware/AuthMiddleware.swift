@@ -30,8 +30,10 @@ struct AuthMiddleware: RouterMiddleware {
             }
             caller = c
         }
-        return try await RequestScope.$current.withValue(RequestScope(requestID: context.requestID, caller: caller)) {
+        var response = try await RequestScope.$current.withValue(RequestScope(requestID: context.requestID, caller: caller, state: context.state)) {
             try await next(request, context)
         }
+        if let etag = context.state.etag { response.headers[.eTag] = etag }
+        return response
     }
 }

@@ -5,6 +5,14 @@ import Synchronization
 /// value down the chain, so a shared box carries them back up).
 final class RequestState: Sendable {
     private let userIDBox = Mutex<UUID?>(nil)
+    private let etagBox = Mutex<String?>(nil)
+
+    /// An entity tag the handler produced. The generated server would percent-encode the quotes of
+    /// an ETag, so it reaches the response through here, verbatim.
+    var etag: String? {
+        get { etagBox.withLock { $0 } }
+        set { etagBox.withLock { $0 = newValue } }
+    }
 
     var userID: UUID? {
         get { userIDBox.withLock { $0 } }
