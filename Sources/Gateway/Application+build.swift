@@ -34,7 +34,8 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyLimitMiddleware(defaultLimit: config.bodyLimit, routeLimits: []))
+    router.add(middleware: BodyLimitMiddleware(defaultLimit: config.bodyLimit,
+                                               routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]))
     router.add(middleware: AuthMiddleware(
         accounts: platform.accounts,
         userLimiter: RateLimiter(perMinute: config.userRequestsPerMinute),
@@ -46,7 +47,7 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         model: config.inference == nil ? "qianxue-offline" : config.inference?.model,
         state: config.inference == nil ? .offline : .configured)
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry,
-                             metrics: metrics, inference: inference, contract: try ContractDocuments())
+                             audit: platform.audit, metrics: metrics, inference: inference, contract: try ContractDocuments())
     // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
     try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]))
     return router

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
 import QianxueCore
+import Registry
 
 /// Turns any error into an RFC 9457 problem document; nothing else in the gateway writes one.
 enum ProblemRenderer {
@@ -15,14 +16,24 @@ enum ProblemRenderer {
         let requestId: String
         let fields: [String]?
         let retryAfter: Int?
+        let issues: [Issue]?
+    }
+
+    struct Issue: Encodable {
+        let file: String
+        let line: Int?
+        let column: String?
+        let reason: String
     }
 
     /// Classifies an error: a domain error keeps its type; request-decoding failures of the generated
     /// server are 4xx validation problems; anything else is a 500 that says nothing of its insides.
     static func appError(from error: any Error) -> AppError {
         if let e = error as? AppError { return e }
+        if let e = error as? ImportRefused { return e.appError }
         if let e = error as? ServerError {
             if let inner = e.underlyingError as? AppError { return inner }
+            if let inner = e.underlyingError as? ImportRefused { return inner.appError }
             let status = Int(e.httpStatus.code)
             if (400..<500).contains(status) {
                 let detail = DecodingErrorText.describe(e.underlyingError) ?? "\(e.causeDescription) \(e.underlyingError)"
@@ -50,7 +61,8 @@ enum ProblemRenderer {
         let status = error.type.status
         let body = Body(type: error.type.uri, title: error.type.title, status: status, detail: error.detail,
                         instance: path, requestId: requestID, fields: error.fields.isEmpty ? nil : error.fields,
-                        retryAfter: error.retryAfter)
+                        retryAfter: error.retryAfter,
+                        issues: error.issues.isEmpty ? nil : error.issues.map { Issue(file: $0.file, line: $0.line, column: $0.column, reason: $0.reason) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{}".utf8)

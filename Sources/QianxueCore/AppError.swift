@@ -74,6 +74,21 @@ public enum ProblemType: String, Sendable, CaseIterable {
     public var uri: String { "https://qianxue.dev/problems/\(rawValue)" }
 }
 
+/// One problem at one place of a batch: a file, a line, a column.
+public struct ProblemIssue: Sendable, Hashable {
+    public let file: String
+    public let line: Int?
+    public let column: String?
+    public let reason: String
+
+    public init(file: String, line: Int?, column: String?, reason: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+}
+
 /// A domain error that maps one-to-one onto an RFC 9457 problem document.
 public struct AppError: Error, Sendable, CustomStringConvertible {
     public var type: ProblemType
@@ -82,6 +97,8 @@ public struct AppError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Int?
     /// Names of the offending fields or parameters, when known.
     public var fields: [String]
+    /// Every problem of a refused batch (an import), each at its place.
+    public var issues: [ProblemIssue] = []
 
     public init(_ type: ProblemType, _ detail: String, retryAfter: Int? = nil, fields: [String] = []) {
         self.type = type

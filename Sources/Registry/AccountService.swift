@@ -150,14 +150,14 @@ public struct AccountService: Sendable {
         cache.forget(userID: user.id!)
     }
 
-    private func checkThrottle(_ username: String) async throws {
+    func checkThrottle(_ username: String) async throws {
         guard let row = try await LoginThrottleModel.find(username, on: database.db),
               let until = row.lockedUntil, until > now() else { return }
         let wait = Int(until.timeIntervalSince(now()).rounded(.up))
         throw AppError(.rateLimited, "too many failed sign-ins for this username; try again in \(wait) s", retryAfter: max(wait, 1))
     }
 
-    private func recordFailure(_ username: String) async throws {
+    func recordFailure(_ username: String) async throws {
         let t = now()
         let row = try await LoginThrottleModel.find(username, on: database.db) ?? {
             let r = LoginThrottleModel()

@@ -11,6 +11,7 @@ struct APIHandler: APIProtocol {
     let database: DatabaseStack
     let accounts: AccountService
     let registry: RegistryService
+    let audit: AuditLog
     let metrics: GatewayMetrics
     let inference: InferenceStatus
     let contract: ContractDocuments

@@ -43,3 +43,17 @@ final class LoginThrottleModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A one-time code with which an imported user sets their first password; stored only as a hash.
+final class ActivationCodeModel: Model, @unchecked Sendable {
+    static let schema = "activation_codes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "code_hash") var codeHash: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "used_at") var usedAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
