@@ -11,7 +11,7 @@ struct QX: AsyncParsableCommand {
         Then:        qx whoami   ·   qx regions 5203
         Shell completions:  qx --generate-completion-script bash > /etc/bash_completion.d/qx
         """,
-        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self])
+        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self])
 }
 
 /// Options every command takes.
