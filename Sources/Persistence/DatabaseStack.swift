@@ -55,6 +55,7 @@ public final class DatabaseStack: Sendable {
         _ location: DatabaseLocation,
         logger: Logger,
         poolSize: Int = 4,
+        poolTimeout: TimeAmount = .seconds(5),
         group sharedGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DatabaseStack {
         // SQLite takes one writer at a time: one connection (one event loop) per process keeps
@@ -73,7 +74,7 @@ public final class DatabaseStack: Sendable {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             let config: SQLPostgresConfiguration
             do {
@@ -82,7 +83,7 @@ public final class DatabaseStack: Sendable {
                 throw AppError.validation("DATABASE_URL is not a valid postgres:// URL")
             }
             databases.use(
-                .postgres(configuration: config, maxConnectionsPerEventLoop: poolSize, connectionPoolTimeout: .seconds(5),
+                .postgres(configuration: config, maxConnectionsPerEventLoop: poolSize, connectionPoolTimeout: poolTimeout,
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                 as: .psql)
         }

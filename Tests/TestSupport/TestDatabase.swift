@@ -56,7 +56,8 @@ public enum TestDatabase {
         case .postgres:
             guard let base = postgresURL else { throw TestSetupError("QIANXUE_TEST_DATABASE_URL is not set") }
             let name = try await PostgresTemplates.shared.freshDatabase(base: base, key: key, migrations: migrations)
-            let db = try await DatabaseStack.open(.postgres(url: PostgresTemplates.url(base, database: name)), logger: logger, poolSize: 2)
+            let db = try await DatabaseStack.open(.postgres(url: PostgresTemplates.url(base, database: name)), logger: logger, poolSize: 2,
+                                                  poolTimeout: .seconds(60))
             do {
                 let result = try await body(db)
                 await db.shutdown()
@@ -121,7 +122,8 @@ actor PostgresTemplates {
     private func adminDB(_ base: String) async throws -> DatabaseStack {
         if let admin { return try await admin.value }
         let task = Task {
-            let stack = try await DatabaseStack.open(.postgres(url: base), logger: TestDatabase.logger, poolSize: 1)
+            // Tests run in parallel and each wants a database copied: allow a queue.
+            let stack = try await DatabaseStack.open(.postgres(url: base), logger: TestDatabase.logger, poolSize: 2, poolTimeout: .seconds(120))
             EngineLog.recordVersion(try await stack.serverVersion())
             return stack
         }
