@@ -61,6 +61,6 @@ struct RegionSeed: Sendable {
 public enum RegistryMigrations {
     public static let all: [any Migration] = [
         CreateRegions(), CreateSchoolsAndClasses(), CreateUsers(), SeedGuizhouRegions(),
-        ExtendSchoolsAndClasses(), CreatePilotProgramme(), SeedPilotSchools(), CreateRosterRecords(), CreateActivationCodes(),
+        ExtendSchoolsAndClasses(), CreatePilotProgramme(), SeedPilotSchools(), CreateRosterRecords(), CreateActivationCodes(), CreateSeedProgress(),
     ]
 }
