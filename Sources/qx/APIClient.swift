@@ -14,19 +14,7 @@ enum APIClient {
         return Client(
             serverURL: url,
             transport: AsyncHTTPClientTransport(configuration: .init(timeout: .seconds(60))),
-            middlewares: token.map { [BearerToken(token: $0)] } ?? [])
-    }
-}
-
-/// Sends `Authorization: Bearer …` on every request.
-struct BearerToken: ClientMiddleware {
-    let token: String
-
-    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-                   next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        request.headerFields[.authorization] = "Bearer \(token)"
-        return try await next(request, body, baseURL)
+            middlewares: token.map { [BearerTokenMiddleware(token: $0)] } ?? [])
     }
 }
 

@@ -20,7 +20,7 @@ import TestSupport
                 let login = try await api.login(body: .json(.init(username: "teacher.a", password: GatewayFixture.password)))
                 let token = try login.ok.body.json.token
                 let signedIn = Client(serverURL: URL(string: "http://127.0.0.1:\(port)")!, transport: AsyncHTTPClientTransport(),
-                                      middlewares: [Bearer(token: token)])
+                                      middlewares: [BearerTokenMiddleware(token: token)])
                 let me = try await signedIn.getMe().ok.body.json
                 #expect(me.username == "teacher.a")
                 #expect(me.role == .teacher)
@@ -34,15 +34,5 @@ import TestSupport
                 #expect(p._type.hasSuffix("/unauthenticated"))
             }
         }
-    }
-}
-
-struct Bearer: ClientMiddleware {
-    let token: String
-    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-                   next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        request.headerFields[.authorization] = "Bearer \(token)"
-        return try await next(request, body, baseURL)
     }
 }

@@ -46,9 +46,15 @@ public struct ProvinceGenerator: Sendable {
         var next = try await loadProgress(key)
         var written = 0
         let counties = try countyWeights()
-        // The expected total of the lognormal means, to scale enrolments to the requested students.
+        // The expected enrolment per school (level means, times the expected urban/rural factor over
+        // the counties' weights), to scale enrolments to the requested number of students.
         let meanPerSchool = Self.levels.reduce(0) { $0 + $1.share * $1.mean }
-        let scale = Double(settings.students) / (meanPerSchool * Double(settings.schools))
+        let totalWeight = counties.reduce(0) { $0 + $1.weight }
+        let localeFactor = counties.reduce(0) { sum, c in
+            let r = ruralShare(c.code)
+            return sum + c.weight / totalWeight * (Self.ruralFactor * r + Self.urbanFactor * (1 - r))
+        }
+        let scale = Double(settings.students) / (meanPerSchool * localeFactor * Double(settings.schools))
         let stop = min(settings.schools, settings.stopAfter.map { next + $0 } ?? settings.schools)
         while next < stop {
             let n = try await writeSchool(next, counties: counties, scale: scale, key: key)
@@ -84,8 +90,8 @@ public struct ProvinceGenerator: Sendable {
         var rng = SeededRandom(seed: settings.seed ^ (UInt64(i) &* 0x100_0000_01B3))
         let level = Self.pick(rng.unit(), Self.levels.map(\.share)).map { Self.levels[$0] } ?? Self.levels[0]
         let county = Self.pick(rng.unit() * counties.reduce(0) { $0 + $1.weight }, counties.map(\.weight)).map { counties[$0].code } ?? counties[0].code
-        let rural = rng.unit() < (regions.region(county)?.name.hasSuffix("区") == true ? 0.25 : 0.6)
-        let students = max(20, Int(level.mean * scale * (rural ? 0.55 : 1.35) * exp(rng.normal(sd: 0.6) - 0.18)))
+        let rural = rng.unit() < ruralShare(county)
+        let students = max(20, Int(level.mean * scale * (rural ? Self.ruralFactor : Self.urbanFactor) * exp(rng.normal(sd: 0.6) - 0.18)))
         let now = Date()
         let schoolID = uuid(1, i, 0)
         let perGrade = max(1, students / level.grades.count)
@@ -126,6 +132,14 @@ public struct ProvinceGenerator: Sendable {
             try await saveProgress(key, next: i + 1, on: sql)
             return n
         }
+    }
+
+    /// Rural schools are smaller, urban ones larger, than the level's mean.
+    static let ruralFactor = 0.55, urbanFactor = 1.35
+
+    /// The share of rural schools: a quarter in districts (区), three fifths in counties and county-level cities.
+    func ruralShare(_ county: RegionCode) -> Double {
+        regions.region(county)?.name.hasSuffix("区") == true ? 0.25 : 0.6
     }
 
     /// The index whose cumulative weight first exceeds `x`.
