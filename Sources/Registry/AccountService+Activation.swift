@@ -11,7 +11,7 @@ public struct IssuedCode: Sendable {
 }
 
 extension AccountService {
-    /// Codes are 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L), shown as XXXXX-XXXXX.
+    /// Codes are 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L), shown in two groups of five.
     static let codeAlphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
     static let codeLifetime: TimeInterval = 14 * 86400
 
@@ -59,16 +59,12 @@ extension AccountService {
             try await recordFailure("activate:" + username)
             throw refused
         }
-        try PasswordRule.check(newPassword, username: username, field: "newPassword")
-        user.passwordHash = try await hasher.hash(newPassword)
-        user.updatedAt = now()
         let usedAt = now()
-        try await database.db.transaction { db in
-            try await user.update(on: db)
+        try await storePassword(user, newPassword, field: "newPassword", keepToken: nil,
+                                event: AuditEvent(actorID: user.id, actorRole: Role(rawValue: user.role), action: "auth.activate",
+                                                  targetType: "user", targetID: user.id!.uuidString, requestID: requestID)) { db in
             row.usedAt = usedAt
             try await row.update(on: db)
-            try await audit.append(AuditEvent(actorID: user.id, actorRole: Role(rawValue: user.role), action: "auth.activate", targetType: "user",
-                                              targetID: user.id!.uuidString, requestID: requestID), on: db)
         }
     }
 }

@@ -114,19 +114,9 @@ public struct AccountService: Sendable {
         guard let hash = user.passwordHash, try await hasher.verify(current, hash: hash) else {
             throw AppError(.forbidden, "the current password is wrong", fields: ["currentPassword"])
         }
-        try PasswordRule.check(new, username: user.username, field: "newPassword")
-        user.passwordHash = try await hasher.hash(new)
-        user.updatedAt = now()
-        let revokeAt = now()
-        try await database.db.transaction { db in
-            try await user.update(on: db)
-            var q = AuthTokenModel.query(on: db).filter(\.$userID == principal.userID).filter(\.$revokedAt == nil)
-            if let keep = principal.tokenID { q = q.filter(\.$id != keep) }
-            try await q.set(\.$revokedAt, to: revokeAt).update()
-            try await audit.append(AuditEvent(actorID: principal.userID, actorRole: principal.role, action: "auth.password_change",
-                                              targetType: "user", targetID: principal.userID.uuidString, requestID: requestID), on: db)
-        }
-        cache.forget(userID: principal.userID)
+        try await storePassword(user, new, field: "newPassword", keepToken: principal.tokenID,
+                                event: AuditEvent(actorID: principal.userID, actorRole: principal.role, action: "auth.password_change",
+                                                  targetType: "user", targetID: principal.userID.uuidString, requestID: requestID))
     }
 
     /// Sets a user's password as an operator (`qianxue users set-password`) and revokes all their tokens.
@@ -135,19 +125,31 @@ public struct AccountService: Sendable {
         guard let user = try await UserModel.query(on: database.db).filter(\.$username == username).first() else {
             throw AppError.notFound("user '\(username)'")
         }
-        try PasswordRule.check(password, username: username, field: "password")
+        try await storePassword(user, password, field: "password", keepToken: nil,
+                                event: AuditEvent(actorID: nil, actorRole: nil, action: "auth.password_reset", targetType: "user",
+                                                  targetID: user.id!.uuidString, purpose: "operator reset")) { db in
+            try await LoginThrottleModel.query(on: db).filter(\.$id == username).delete()
+        }
+    }
+
+    /// Checks and stores a new password, revokes the user's other tokens and records the event, in
+    /// one transaction (with `also`); the token cache forgets the user.
+    func storePassword(_ user: UserModel, _ password: String, field: String, keepToken: UUID?, event: AuditEvent,
+                       also: @escaping @Sendable (any Database) async throws -> Void = { _ in }) async throws {
+        try PasswordRule.check(password, username: user.username, field: field)
         user.passwordHash = try await hasher.hash(password)
         user.updatedAt = now()
         let revokeAt = now()
+        let userID = user.id!
         try await database.db.transaction { db in
             try await user.update(on: db)
-            try await AuthTokenModel.query(on: db).filter(\.$userID == user.id!).filter(\.$revokedAt == nil)
-                .set(\.$revokedAt, to: revokeAt).update()
-            try await LoginThrottleModel.query(on: db).filter(\.$id == username).delete()
-            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.password_reset", targetType: "user",
-                                              targetID: user.id!.uuidString, purpose: "operator reset"), on: db)
+            var q = AuthTokenModel.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil)
+            if let keepToken { q = q.filter(\.$id != keepToken) }
+            try await q.set(\.$revokedAt, to: revokeAt).update()
+            try await also(db)
+            try await audit.append(event, on: db)
         }
-        cache.forget(userID: user.id!)
+        cache.forget(userID: userID)
     }
 
     func checkThrottle(_ username: String) async throws {
