@@ -134,6 +134,19 @@ struct OneRosterImportTests {
     }
 
     @Test(arguments: TestDatabase.engines)
+    func aUsernameHeldBySomeoneElseIsRefused(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { (f: RegistryFixture) async throws -> Void in
+            let clash = try Self.copy(Self.clean, edit: ["users.csv": { $0.replacingOccurrences(of: ",brucewayne,", with: ",t.zunyi,") }])
+            do {
+                _ = try await f.registry.importOneRoster(folder: clash, county: "520302", by: nil)
+                Issue.record("must be refused")
+            } catch let e as ImportRefused {
+                #expect(e.issues.map(\.description).contains("users.csv:2 [username]: username 't.zunyi' belongs to someone else in Qianxue"))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func tobedeletedRemovesWhatItNames(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { (f: RegistryFixture) async throws -> Void in
             _ = try await f.registry.importOneRoster(folder: Self.clean, county: "520302", by: nil)

@@ -15,6 +15,9 @@ struct OneRosterValidator {
     var schoolCounty: [String: RegionCode] = [:]
     var userRole: [String: Role] = [:]
     var userSchoolOrg: [String: String] = [:]
+    /// Usernames held in Qianxue, and the users earlier imports linked to sourcedIds.
+    var takenUsernames: [String: UUID] = [:]
+    var linkedUsers: [String: UUID] = [:]
 
     init(package: OneRosterPackage, regions: RegionDirectory, county: String?, known: [String: Set<String>]) {
         self.package = package
@@ -149,6 +152,9 @@ struct OneRosterValidator {
                 issue("users", row.line, "username", "'\(username)' is not a username: 3–64 characters of a-z, 0-9, '.', '_' or '-'")
             }
             if let first = usernames[username] { issue("users", row.line, "username", "username '\(username)' is used again (first on line \(first))") }
+            if let holder = takenUsernames[username], holder != linkedUsers[id] {
+                issue("users", row.line, "username", "username '\(username)' belongs to someone else in Qianxue")
+            }
             usernames[username] = usernames[username] ?? row.line
             if userRole[id] == .student, let g = (row.values["grades"] ?? "").split(separator: ",").first.map(String.init), OneRosterSpec.grade(g) == nil {
                 issue("users", row.line, "grades", "grade '\(g)' is not one Qianxue serves (01–12, V1–V3, H1–H4)")
