@@ -31,17 +31,12 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         router.get("/bench/plain") { _, _ in ["status": "ok"] }
     }
     let metrics = GatewayMetrics()
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: AccessLogMiddleware(metrics: metrics))
-    router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyLimitMiddleware(defaultLimit: config.bodyLimit,
-                                               routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]))
-    router.add(middleware: AuthMiddleware(
-        accounts: platform.accounts,
+    router.add(middleware: GatewayPipeline(
+        metrics: metrics, accounts: platform.accounts,
         userLimiter: RateLimiter(perMinute: config.userRequestsPerMinute),
-        addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute)))
-    router.add(middleware: IdempotencyMiddleware(store: platform.idempotency))
-    router.add(middleware: ResponseBufferingMiddleware())
+        addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute),
+        bodyLimit: BodyLimit(defaultLimit: config.bodyLimit, routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]),
+        idempotency: IdempotencyGuard(store: platform.idempotency)))
     let inference = InferenceStatus(
         provider: config.inference?.baseURL.absoluteString ?? "offline",
         model: config.inference == nil ? "qianxue-offline" : config.inference?.model,

@@ -80,7 +80,7 @@ import TestSupport
     @Test func generatedIDsAreVersion4UUIDs() throws {
         var seen = Set<String>()
         for _ in 0..<1000 {
-            let id = RequestIDMiddleware.generate()
+            let id = RequestIDs.generate()
             let uuid = try #require(UUID(uuidString: id))
             #expect(uuid.uuidString.lowercased() == id)
             #expect(Array(id)[14] == "4")

@@ -4,16 +4,17 @@ import Hummingbird
 import NIOCore
 import Persistence
 import QianxueCore
+import Registry
 
 /// `Idempotency-Key` on POST: the first request runs and its answer is stored in the database; a
 /// retry with the same key and body gets that answer, from any gateway instance.
-struct IdempotencyMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+struct IdempotencyGuard: Sendable {
     let store: IdempotencyStore
     /// Sign-in answers carry tokens, which are never stored.
     static let excludedPrefixes = ["/v1/auth/"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func run(_ request: Request, context: AppRequestContext, caller: Caller?,
+             next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[.idempotencyKey],
               !Self.excludedPrefixes.contains(where: { request.uri.path.hasPrefix($0) })
         else { return try await next(request, context) }
@@ -24,7 +25,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await request.collectBody(upTo: .max)
         var hashInput = Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8)
         hashInput.append(contentsOf: body.readableBytesView)
-        let scope = RequestScope.current.principal.map { "user:\($0.userID.uuidString)" } ?? "addr:\(context.clientAddress)"
+        let scope = caller.map { "user:\($0.principal.userID.uuidString)" } ?? "addr:\(context.clientAddress)"
 
         switch try await store.claim(scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput)) {
         case .mismatch:

@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Persistence
+import QianxueCore
+import Registry
+
+/// Everything the gateway does around a handler, in one stage rather than a stack of middleware
+/// (each layer of which costs an async frame and a copy of the context on every request):
+/// request id → body limit → rate limits → bearer auth → idempotency → handler, with every error
+/// turned into a problem document, and the access log line and metrics at the end.
+struct GatewayPipeline: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let metrics: GatewayMetrics
+    let accounts: AccountService
+    let userLimiter: RateLimiter
+    let addressLimiter: RateLimiter
+    let bodyLimit: BodyLimit
+    let idempotency: IdempotencyGuard
+
+    /// Probes and scrapes are never rate limited.
+    static let unlimited: Set<String> = ["/health", "/ready", "/metrics"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        let id = request.headers[.requestID].flatMap(RequestIDs.accept) ?? RequestIDs.generate()
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = .string(id)
+
+        var response: Response
+        do {
+            response = try await inner(request, context: context, next: next)
+        } catch {
+            let problem = ProblemRenderer.appError(from: error)
+            if problem.type.status >= 500 {
+                context.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+            }
+            response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
+        }
+        response.headers[.requestID] = id
+
+        let elapsed = ContinuousClock.now - start
+        let route = context.endpointPath ?? "unmatched"
+        let status = Int(response.status.code)
+        metrics.record(method: request.method.rawValue, route: route, status: status, duration: elapsed)
+        if context.logger.logLevel <= .info {
+            var meta: Logger.Metadata = [
+                "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(status),
+                "duration_us": .stringConvertible(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000),
+            ]
+            if let u = context.state.userID { meta["user_id"] = .string(u.uuidString.lowercased()) }
+            context.logger.info("request", metadata: meta)
+        }
+        return response
+    }
+
+    private func inner(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        try await bodyLimit.apply(&request)
+        let limited = !Self.unlimited.contains(request.uri.path)
+        if limited, let wait = addressLimiter.take("addr:" + context.clientAddress) {
+            throw AppError(.rateLimited, "too many requests from this address; slow down", retryAfter: wait)
+        }
+        var caller: Caller?
+        if let header = request.headers[.authorization] {
+            guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+                throw AppError.unauthenticated("the Authorization header must be 'Bearer <token>'")
+            }
+            let c = try await accounts.authenticate(token: String(header.dropFirst(7).drop { $0 == " " }))
+            context.state.userID = c.principal.userID
+            if limited, let wait = userLimiter.take("user:" + c.principal.userID.uuidString) {
+                throw AppError(.rateLimited, "too many requests for this account; slow down", retryAfter: wait)
+            }
+            caller = c
+        }
+        let scope = RequestScope(requestID: context.requestID, caller: caller, state: context.state)
+        let req = request
+        var response = try await RequestScope.$current.withValue(scope) {
+            try await idempotency.run(req, context: context, caller: caller, next: next)
+        }
+        if let etag = context.state.etag { response.headers[.eTag] = etag }
+        return response
+    }
+}
+
+/// Request bodies are read into memory up to a limit (413 beyond it); routes may declare a larger one.
+struct BodyLimit: Sendable {
+    let defaultLimit: Int
+    /// Path prefixes with their own limit, e.g. a roster upload.
+    let routeLimits: [(prefix: String, limit: Int)]
+
+    func apply(_ request: inout Request) async throws {
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return }
+        let path = request.uri.path
+        let limit = routeLimits.first { path.hasPrefix($0.prefix) }?.limit ?? defaultLimit
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Self.tooLarge(limit)
+        }
+        do {
+            _ = try await request.collectBody(upTo: limit)
+        } catch let e as HTTPError where e.status == .contentTooLarge {
+            throw Self.tooLarge(limit)
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> AppError {
+        AppError(.payloadTooLarge, "the request body is larger than this route's limit of \(limit) bytes")
+    }
+}
+
+/// Request ids: a sane `X-Request-Id` is kept, else one is made.
+enum RequestIDs {
+    /// A random (version 4) UUID in lower case. Foundation's `UUID()` opens /dev/urandom on every
+    /// call on Linux; the system generator (getrandom) does not.
+    static func generate() -> String {
+        var rng = SystemRandomNumberGenerator()
+        var bytes = (rng.next() as UInt64, rng.next() as UInt64)
+        bytes.0 = (bytes.0 & ~(0xF << 12)) | (0x4 << 12)          // version 4 (big-endian layout below)
+        bytes.1 = (bytes.1 & ~(0x3 << 62)) | (0x2 << 62)          // RFC 4122 variant
+        let raw = withUnsafeBytes(of: bytes.0.bigEndian) { Array($0) } + withUnsafeBytes(of: bytes.1.bigEndian) { Array($0) }
+        var hex = Array(Digest.hex(raw).utf8)
+        for index in [8, 13, 18, 23] { hex.insert(UInt8(ascii: "-"), at: index) }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`; anything else is replaced.
+    static func accept(_ s: String) -> String? {
+        guard (1...128).contains(s.count),
+              s.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.:".unicodeScalars.contains($0) })
+        else { return nil }
+        return s
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
