@@ -134,6 +134,26 @@ struct OneRosterImportTests {
     }
 
     @Test(arguments: TestDatabase.engines)
+    func aSchoolAdminsPackageLandsInTheirOwnSchool(engine: DatabaseEngine) async throws {
+        try await RegistryFixture.with(engine) { (f: RegistryFixture) async throws -> Void in
+            let schoolAdmin = try await f.principal(f.zunyiAdmin)
+            // No county given: the school admin's own school is the place.
+            let report = try await f.registry.importOneRoster(folder: Self.clean, county: nil, by: schoolAdmin)
+            #expect(report.schoolIDs == [f.zunyiSchool.id])
+            let bruce = try #require(try await f.registry.user(username: "brucewayne"))
+            #expect(bruce.schoolID == f.zunyiSchool.id)
+            #expect(try await f.registry.school(f.zunyiSchool.id)?.name == "遵义测试中学")
+            #expect(try await SchoolModel.query(on: f.db.db).filter(\.$name == "Gotham High School").count() == 0)
+            // Another school admin cannot take over the same org.
+            let other = try await f.registry.createUser(NewUser(username: "a.guiyang", role: .schoolAdmin, schoolID: f.guiyangSchool.id,
+                                                                password: RegistryFixture.password), actor: nil)
+            await #expect(throws: ImportRefused.self) {
+                try await f.registry.importOneRoster(folder: Self.clean, county: nil, by: try await f.principal(other))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func aUsernameHeldBySomeoneElseIsRefused(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { (f: RegistryFixture) async throws -> Void in
             let clash = try Self.copy(Self.clean, edit: ["users.csv": { $0.replacingOccurrences(of: ",brucewayne,", with: ",t.zunyi,") }])

@@ -37,6 +37,12 @@ extension RegistryService {
             existing[file] = Dictionary(rows.map { ($0.sourcedID, $0) }, uniquingKeysWith: { a, _ in a })
             known[file] = Set(existing[file]!.keys)
         }
+        // A school admin's package describes their own school: its org becomes that school, which
+        // keeps its name and county (so the package needs no county for it).
+        var county = county
+        if let actor, actor.role == .schoolAdmin, let own = actor.schoolID, let school = try await school(own) {
+            county = county ?? school.countyCode.rawValue
+        }
         var v = OneRosterValidator(package: package, regions: regions, county: county, known: known)
         // Usernames already held by someone this package does not describe.
         let names = (package.tables["users"] ?? []).compactMap { $0.values["username"]?.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -236,6 +242,11 @@ struct RosterApply {
         switch file {
         case "orgs":
             guard v["type"] == "school", let county = validated.schoolCounty[id] else { return (nil, nil) }
+            let ownSchool = actor?.role == .schoolAdmin ? actor?.schoolID : nil
+            if let own = ownSchool {
+                report.schoolIDs.append(own)
+                return (own, own)
+            }
             let m = try await current.asyncFlatMap { try await SchoolModel.find($0, on: db) } ?? {
                 let s = SchoolModel()
                 s.createdAt = now
