@@ -1,4 +1,6 @@
 import Foundation
+import Persistence
+import SQLKit
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -26,7 +28,9 @@ struct RosteringTests {
                     return (r.json["schoolIds"] as? [String])?.first ?? ""
                 }
                 // Codes for the imported people, who have no password.
-                let csv: String = try await client.execute(uri: "/v1/schools/\(schoolID)/activation-codes", method: .post, headers: bearer(admin)) { r in
+                var codeHeaders = bearer(admin)
+                codeHeaders[HTTPField.Name("Idempotency-Key")!] = "codes-1"
+                let csv: String = try await client.execute(uri: "/v1/schools/\(schoolID)/activation-codes", method: .post, headers: codeHeaders) { r in
                     #expect(r.status == .ok)
                     #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
                     return r.text
@@ -34,6 +38,8 @@ struct RosteringTests {
                 let line = try #require(csv.split(separator: "\r\n").dropFirst().first { $0.hasPrefix("brucewayne,") })
                 let code = String(line.split(separator: ",")[3])
                 #expect(code.count == 11)
+                // Codes are secrets: they are never kept for an Idempotency-Key replay.
+                #expect(try await IdempotencyProbe.storedBodies(f.platform.database).allSatisfy { !$0.contains(code) })
                 let activate = { (code: String, username: String) in
                     ByteBuffer(string: #"{"code": "\#(code)", "username": "\#(username)", "newPassword": "Gotham-nights-2026"}"#)
                 }
@@ -92,6 +98,15 @@ struct RosteringTests {
                 let teacherCodes = try await client.execute(uri: "/v1/schools/\(f.schoolA.id)/activation-codes", method: .post, headers: bearer(teacher))
                 #expect(teacherCodes.status == .forbidden)
             }
+        }
+    }
+}
+
+/// Reads what the idempotency store kept (for checks that secrets are not among it).
+enum IdempotencyProbe {
+    static func storedBodies(_ db: DatabaseStack) async throws -> [String] {
+        try await db.sql.raw("SELECT body FROM idempotency_keys").all().compactMap {
+            try $0.decode(column: "body", as: Data?.self).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 }

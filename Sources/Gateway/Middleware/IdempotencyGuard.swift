@@ -10,13 +10,15 @@ import Registry
 /// retry with the same key and body gets that answer, from any gateway instance.
 struct IdempotencyGuard: Sendable {
     let store: IdempotencyStore
-    /// Sign-in answers carry tokens, which are never stored.
+    /// Answers that carry secrets (sign-in tokens, activation codes) are never stored.
     static let excludedPrefixes = ["/v1/auth/"]
+    static let excludedSuffixes = ["/activation-codes"]
 
     func run(_ request: Request, context: AppRequestContext, caller: Caller?,
              next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[.idempotencyKey],
-              !Self.excludedPrefixes.contains(where: { request.uri.path.hasPrefix($0) })
+              !Self.excludedPrefixes.contains(where: { request.uri.path.hasPrefix($0) }),
+              !Self.excludedSuffixes.contains(where: { request.uri.path.hasSuffix($0) })
         else { return try await next(request, context) }
         guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
             throw AppError.validation("Idempotency-Key must be 1–255 printable ASCII characters", field: "Idempotency-Key")
