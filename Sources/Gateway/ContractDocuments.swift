@@ -49,28 +49,41 @@ enum DocsPage {
         <div>\(paragraphs(info["description"] as? String ?? ""))</div>
         <h2>Operations</h2>
         """
-        let paths = (root["paths"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
-        for (path, value) in paths {
+        // Operations grouped by tag, in the order the document lists its tags, with a contents list.
+        let tags = (root["tags"] as? [[String: Any]] ?? []).compactMap { t -> (String, String)? in
+            guard let n = t["name"] as? String else { return nil }
+            return (n, t["description"] as? String ?? "")
+        }
+        var byTag: [String: [(path: String, method: String, op: [String: Any])]] = [:]
+        for (path, value) in (root["paths"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
             let item = value as? [String: Any] ?? [:]
             for method in methods {
                 guard let op = item[method] as? [String: Any] else { continue }
+                byTag[(op["tags"] as? [String])?.first ?? "Other", default: []].append((path, method, op))
+            }
+        }
+        out += "<ul>" + tags.map { "<li><a href=\"#tag-\(esc($0.0))\">\(esc($0.0))</a> — \(inline($0.1))</li>" }.joined() + "</ul>"
+        for (tag, description) in tags {
+            out += "<h3 id=\"tag-\(esc(tag))\">\(esc(tag))</h3><p class=\"muted\">\(inline(description))</p>"
+            for (path, method, op) in byTag[tag] ?? [] {
                 out += "<div class=\"op\" id=\"\(esc(op["operationId"] as? String ?? ""))\">"
                 out += "<span class=\"m \(method)\">\(method.uppercased())</span> <span class=\"path\">\(esc(path))</span>"
                 out += " <span class=\"muted\">\(esc(op["operationId"] as? String ?? ""))</span>"
-                out += "<p>\(esc(op["summary"] as? String ?? ""))</p>"
+                out += "<p>\(inline(op["summary"] as? String ?? ""))</p>"
                 if let d = op["description"] as? String { out += paragraphs(d) }
-                if let params = op["parameters"] as? [Any], !params.isEmpty {
+                let params = ((item(root, path)["parameters"] as? [Any]) ?? []) + ((op["parameters"] as? [Any]) ?? [])
+                if !params.isEmpty {
                     out += "<table><tr><th>parameter</th><th>in</th><th>description</th></tr>"
                     for p in params.compactMap({ resolve($0, root) }) {
                         out += "<tr><td><code>\(esc(p["name"] as? String ?? ""))</code></td><td>\(esc(p["in"] as? String ?? ""))</td>"
-                        out += "<td>\(esc(p["description"] as? String ?? ""))</td></tr>"
+                        out += "<td>\(inline(p["description"] as? String ?? ""))</td></tr>"
                     }
                     out += "</table>"
                 }
                 if let responses = op["responses"] as? [String: Any] {
                     out += "<table><tr><th>status</th><th>meaning</th></tr>"
                     for (status, r) in responses.sorted(by: { $0.key < $1.key }) {
-                        out += "<tr><td>\(esc(status))</td><td>\(esc(resolve(r, root)?["description"] as? String ?? ""))</td></tr>"
+                        out += "<tr><td>\(esc(status))</td><td>\(inline(resolve(r, root)?["description"] as? String ?? ""))</td></tr>"
                     }
                     out += "</table>"
                 }
@@ -115,7 +128,19 @@ enum DocsPage {
     }
 
     static func paragraphs(_ s: String) -> String {
-        s.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { "<p>\(esc($0))</p>" }.joined()
+        s.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { "<p>\(inline($0))</p>" }.joined()
+    }
+
+    /// Escapes text and shows `code spans` as code.
+    static func inline(_ s: String) -> String {
+        let parts = esc(s).split(separator: "`", omittingEmptySubsequences: false)
+        return parts.enumerated().map { $0.offset % 2 == 1 && $0.offset < parts.count - 1 ? "<code>\($0.element)</code>" : String($0.element) }
+            .joined()
+    }
+
+    /// The path item of a path (for parameters declared on the path).
+    static func item(_ root: [String: Any], _ path: String) -> [String: Any] {
+        ((root["paths"] as? [String: Any])?[path] as? [String: Any]) ?? [:]
     }
 
     static func esc(_ s: String) -> String {
