@@ -7,7 +7,7 @@ public final class GatewayMetrics: Sendable {
     private static let requests = MetricNameDescriptor(namespace: "qianxue", subsystem: "http", metricName: "requests", unitName: "total",
                                                 helpText: "HTTP requests by method, route template and status")
     private static let latency = MetricNameDescriptor(namespace: "qianxue", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                                               helpText: "HTTP request latency by method and route template")
+                                               helpText: "HTTP request latency by method, route template and status")
     private static let buckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(10),
@@ -24,7 +24,8 @@ public final class GatewayMetrics: Sendable {
             if let s = all[key] { return s }
             let s = (
                 registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
-                registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
+                registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route), ("status", String(status))],
+                                               buckets: Self.buckets)
             )
             all[key] = s
             return s

@@ -50,7 +50,7 @@ import TestSupport
                 try await client.execute(uri: "/metrics", method: .get) { r in
                     #expect(r.status == .ok)
                     #expect(r.text.contains(#"qianxue_http_requests_total{method="GET",route="/v1/regions/{code}",status="200"} 2"#))
-                    #expect(r.text.contains("qianxue_http_request_duration_seconds_bucket"))
+                    #expect(r.text.contains(#"qianxue_http_request_duration_seconds_count{method="GET",route="/v1/regions/{code}",status="200"} 2"#))
                 }
             }
         }
