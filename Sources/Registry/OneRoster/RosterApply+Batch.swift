@@ -45,14 +45,9 @@ extension RosterApply {
                 if let role = validated.userRole[id], let org = validated.userSchoolOrg[id], let school = local("orgs", org) {
                     let m = UserModel()
                     m.id = UUID()
-                    m.username = v["username"]!.trimmingCharacters(in: .whitespaces).lowercased()
-                    m.displayName = Self.displayName(v) ?? m.username
-                    m.role = role.rawValue
-                    m.schoolID = school
-                    m.grade = role == .student ? (v["grades"] ?? "").split(separator: ",").first.flatMap { OneRosterSpec.grade(String($0)) } : nil
+                    fill(m, from: v, role: role, school: school)
                     m.birthDate = birthDates[id]
                     m.createdAt = now
-                    m.updatedAt = now
                     users.append(m)
                     createdUsers.insert(m.id!)
                     r.localID = m.id

@@ -19,6 +19,17 @@ struct RosterApply {
 
     func local(_ file: String, _ id: String) -> UUID? { existing[file]?[id]?.localID }
 
+    /// A user's fields from a users.csv row (new and updated users alike); a student keeps their
+    /// grade when the row gives none Qianxue serves.
+    func fill(_ m: UserModel, from v: [String: String], role: Role, school: UUID) {
+        m.username = v["username"]!.trimmingCharacters(in: .whitespaces).lowercased()
+        m.displayName = Self.displayName(v) ?? m.username
+        m.role = role.rawValue
+        m.schoolID = school
+        m.grade = role == .student ? (v["grades"] ?? "").split(separator: ",").first.flatMap { OneRosterSpec.grade(String($0)) } ?? m.grade : nil
+        m.updatedAt = now
+    }
+
     mutating func apply(_ file: String, _ values: [String: String]) async throws {
         let id = values["sourcedId"]!
         let record = existing[file]?[id]
@@ -103,12 +114,7 @@ struct RosterApply {
                 u.createdAt = now
                 return u
             }()
-            m.username = v["username"]!.trimmingCharacters(in: .whitespaces).lowercased()
-            m.displayName = Self.displayName(v) ?? m.username
-            m.role = role.rawValue
-            m.schoolID = school
-            m.grade = role == .student ? (v["grades"] ?? "").split(separator: ",").first.flatMap { OneRosterSpec.grade(String($0)) } ?? m.grade : nil
-            m.updatedAt = now
+            fill(m, from: v, role: role, school: school)
             try await m.save(on: db)
             return (m.id, school)
         case "enrollments":
