@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -69,7 +70,17 @@ let package = Package(
             resources: [.copy("regions.csv"), .copy("region_former_codes.csv"), .copy("prefecture_population.csv")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Curriculum", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Curriculum",
+            dependencies: [
+                "QianxueCore", "Persistence",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Ink", package: "Ink"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Inference", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .target(name: "Companion", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
         .target(name: "Assistant", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
@@ -104,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "qianxue",
             dependencies: [
-                "Gateway",
+                "Gateway", "Curriculum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -124,7 +135,7 @@ let package = Package(
         .testTarget(name: "QianxueCoreTests", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CurriculumTests", dependencies: ["Curriculum"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Persistence", "TestSupport", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
         .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
@@ -133,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore",
+                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

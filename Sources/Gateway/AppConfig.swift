@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     /// Serves the bare `/bench/plain` JSON route used by the gateway benchmark.
     public var benchmarkRoutes = false
     public var tokenLifetime: TimeInterval = 12 * 3600
+    /// The curriculum folder the server loads and checks at start-up.
+    public var curriculumPath = "./Curriculum"
 
     public init() {}
 
@@ -58,6 +60,7 @@ extension AppConfig {
         .init(env: "QIANXUE_HOST", flag: "--host", defaultValue: "127.0.0.1", meaning: "address to listen on"),
         .init(env: "QIANXUE_PORT", flag: "--port", defaultValue: "8080", meaning: "port to listen on"),
         .init(env: "QIANXUE_DATA_DIR", flag: "--data-dir", defaultValue: "./data", meaning: "folder of the SQLite file"),
+        .init(env: "QIANXUE_CURRICULUM", flag: "--curriculum", defaultValue: "./Curriculum", meaning: "curriculum folder (checked at start-up)"),
         .init(env: "DATABASE_URL", flag: nil, defaultValue: "(SQLite)", meaning: "postgres://user:pass@host:5432/db switches to PostgreSQL"),
         .init(env: "QIANXUE_INFERENCE_URL", flag: nil, defaultValue: "(offline)", meaning: "OpenAI-compatible base URL including /v1"),
         .init(env: "QIANXUE_INFERENCE_MODEL", flag: nil, defaultValue: "(server default)", meaning: "model name at the endpoint"),
@@ -108,6 +111,7 @@ extension AppConfig {
             c.port = p
         }
         if let v = text("qianxue.dataDir") { c.dataDir = v }
+        if let v = text("qianxue.curriculum") { c.curriculumPath = v }
         if let v = text("database.url") {
             guard v.hasPrefix("postgres://") || v.hasPrefix("postgresql://"),
                   let u = URLComponents(string: v), u.host?.isEmpty == false else {

@@ -41,7 +41,7 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         provider: config.inference?.baseURL.absoluteString ?? "offline",
         model: config.inference == nil ? "qianxue-offline" : config.inference?.model,
         state: config.inference == nil ? .offline : .configured)
-    let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry,
+    let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
                              audit: platform.audit, metrics: metrics, inference: inference, contract: try ContractDocuments())
     // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
     try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]))

@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import Logging
 import Persistence
@@ -12,12 +13,14 @@ public struct Platform: Sendable {
     public let audit: AuditLog
     public let accounts: AccountService
     public let registry: RegistryService
+    public let curriculum: CurriculumService
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
     public static var migrations: MigrationList {
         var list = MigrationList(PersistenceMigrations.all)
         list.add(RegistryService.migrations)
+        list.add(CurriculumService.migrations)
         return list
     }
 
@@ -28,8 +31,18 @@ public struct Platform: Sendable {
         logger: Logger,
         hasher: any PasswordHasher = BcryptHasher(),
         database: DatabaseStack? = nil,
+        curriculum: CurriculumContent? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Platform {
+        // Content first: invalid content stops start-up before anything touches the database.
+        let content: CurriculumContent
+        if let curriculum {
+            content = curriculum
+        } else {
+            let (loaded, problems) = CurriculumLoader.load(from: URL(fileURLWithPath: config.curriculumPath))
+            guard problems.isEmpty else { throw CurriculumError.invalid(problems) }
+            content = loaded
+        }
         let db: DatabaseStack
         if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
         do {
@@ -44,6 +57,7 @@ public struct Platform: Sendable {
             let regions = try await RegionDirectory.load(from: db)
             let registry = RegistryService(database: db, audit: audit, hasher: hasher, regions: regions)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
+                            curriculum: CurriculumService(content: content, database: db),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

@@ -86,7 +86,7 @@ enum DecodingErrorText {
         case .valueNotFound(let type, let ctx):
             return "the field '\(path(ctx.codingPath))' is null (expected \(typeName(type)))"
         case .dataCorrupted(let ctx):
-            if ctx.codingPath.isEmpty { return "the body is not valid JSON" }
+            if ctx.codingPath.isEmpty { return "the body is not valid JSON (an empty body is not JSON either: send {} for no fields)" }
             return "the field '\(path(ctx.codingPath))' has an invalid value: \(ctx.debugDescription)"
         @unknown default:
             return "the body could not be read"

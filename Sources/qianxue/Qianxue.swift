@@ -9,7 +9,7 @@ struct Qianxue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qianxue",
         abstract: "Qianxue (黔学): the backend of Guizhou's AI-in-education platform.",
-        subcommands: [Serve.self, Migrate.self, Users.self, Schools.self, Classes.self, Seed.self, Import.self, Export.self],
+        subcommands: [Serve.self, CurriculumCommand.self, Migrate.self, Users.self, Schools.self, Classes.self, Seed.self, Import.self, Export.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -18,9 +18,13 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of the SQLite file (env QIANXUE_DATA_DIR; default ./data). DATABASE_URL switches to PostgreSQL.")
     var dataDir: String?
 
+    @Option(name: .long, help: "Curriculum folder (env QIANXUE_CURRICULUM; default ./Curriculum).")
+    var curriculum: String?
+
     var flags: [String: String] {
         var f: [String: String] = [:]
         if let dataDir { f["qianxue.dataDir"] = dataDir }
+        if let curriculum { f["qianxue.curriculum"] = curriculum }
         return f
     }
 }

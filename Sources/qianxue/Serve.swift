@@ -1,5 +1,6 @@
 import Persistence
 import ArgumentParser
+import Curriculum
 import Gateway
 import Hummingbird
 
@@ -30,6 +31,8 @@ struct Serve: AsyncParsableCommand {
         let platform: Platform
         do {
             platform = try await Platform.open(config: config, logger: logger)
+        } catch let error as CurriculumError {
+            throw CommandFailure("cannot start: \(error)")
         } catch {
             throw CommandFailure("cannot open \(config.database): \(error)")
         }

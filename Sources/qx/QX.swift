@@ -8,10 +8,10 @@ struct QX: AsyncParsableCommand {
         abstract: "Qianxue (黔学) in the terminal: sign in, browse, and work with the platform.",
         discussion: """
         Start with:  qx login --username YOU
-        Then:        qx whoami   ·   qx regions 5203
+        Then:        qx whoami   ·   qx regions 5203   ·   qx curriculum search 侗族大歌
         Shell completions:  qx --generate-completion-script bash > /etc/bash_completion.d/qx
         """,
-        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self])
+        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self, CurriculumCommands.self])
 }
 
 /// Options every command takes.

@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 @testable import Gateway
 import HTTPTypes
@@ -22,8 +23,12 @@ struct GatewayFixture {
     let studentB: UserRecord
     let schoolAdminA: UserRecord
 
+    /// The shipped curriculum, read once for all tests.
+    static let shippedCurriculum = CurriculumLoader.load(from: Repository.curriculum).content
+
     static func with<T>(
         _ engine: DatabaseEngine, test: String = #function,
+        curriculum: CurriculumContent = shippedCurriculum,
         configure: (inout AppConfig) -> Void = { _ in },
         _ body: (GatewayFixture) async throws -> T
     ) async throws -> T {
@@ -31,7 +36,8 @@ struct GatewayFixture {
             var config = AppConfig()
             config.port = 0
             configure(&config)
-            let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db)
+            let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db,
+                                                   curriculum: curriculum)
             let r = platform.registry
             let a = try await r.createSchool(SchoolProfile(name: "测试小学甲", county: "520302", stages: [.primary, .junior]))
             let b = try await r.createSchool(SchoolProfile(name: "测试小学乙", county: "520102", stages: [.primary, .junior]))

@@ -11,3 +11,12 @@ public enum SharedData {
 
     public static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
 }
+
+/// Folders of this repository that tests read.
+public enum Repository {
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The shipped curriculum content.
+    public static var curriculum: URL { root.appendingPathComponent("Curriculum") }
+}

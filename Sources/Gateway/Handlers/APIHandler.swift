@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import OpenAPIRuntime
 import Persistence
@@ -11,6 +12,7 @@ struct APIHandler: APIProtocol {
     let database: DatabaseStack
     let accounts: AccountService
     let registry: RegistryService
+    let curriculum: CurriculumService
     let audit: AuditLog
     let metrics: GatewayMetrics
     let inference: InferenceStatus
