@@ -132,6 +132,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "curriculum-bench",
+            dependencies: ["Curriculum"],
+            path: "Benchmarks/curriculum",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QianxueCoreTests", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Persistence", "TestSupport"], swiftSettings: swiftSettings),

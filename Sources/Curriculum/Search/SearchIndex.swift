@@ -62,7 +62,11 @@ public struct SearchIndex: Sendable {
             total += length
             for (term, f) in tf { postings[term, default: []].append((i, f)) }
             let chars = Array(plain)
-            docs.append(Document(lesson: lesson, length: length, plain: chars, lower: chars.map(Self.lower),
+            // Lower-casing the whole text keeps one character per character for nearly every text;
+            // where it does not (a few special letters), fall back to character by character.
+            let lowered = Array(plain.lowercased())
+            docs.append(Document(lesson: lesson, length: length, plain: chars,
+                                 lower: lowered.count == chars.count ? lowered : chars.map(Self.lower),
                                  titleLower: (lesson.title + " " + lesson.titleEn).lowercased()))
         }
         self.documents = docs
