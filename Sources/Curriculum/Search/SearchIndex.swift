@@ -30,10 +30,11 @@ public struct SearchIndex: Sendable {
     struct Document: Sendable {
         let lesson: Lesson
         let length: Double
-        /// Searchable text with Markdown markup removed, for phrase checks and snippets.
-        let plain: [Character]
-        let lower: [Character]
-        let titleLower: String
+        /// Searchable text with Markdown markup removed, as scalars, for snippets; and lower-cased
+        /// for phrase checks and highlighting.
+        let plain: [UInt32]
+        let lower: [UInt32]
+        let titleLower: [UInt32]
     }
 
     private static let k1 = 1.2
@@ -41,33 +42,30 @@ public struct SearchIndex: Sendable {
     private static let fieldWeights = (title: 3.0, objectives: 2.0, tags: 2.0, body: 1.0)
 
     let documents: [Document]
-    let postings: [String: [(doc: Int, tf: Double)]]
+    let postings: [UInt64: [(doc: Int32, tf: Float)]]
     let averageLength: Double
 
     public init(lessons: [Lesson], cultureLabels: [String: String] = [:]) {
         var docs: [Document] = []
-        var postings: [String: [(doc: Int, tf: Double)]] = [:]
+        docs.reserveCapacity(lessons.count)
+        var postings: [UInt64: [(doc: Int32, tf: Float)]] = [:]
         var total = 0.0
         for (i, lesson) in lessons.enumerated() {
-            var tf: [String: Double] = [:]
-            func add(_ text: String, _ weight: Double) {
-                for t in SearchTokenizer.terms(text) { tf[t, default: 0] += weight }
+            var tf: [UInt64: Float] = [:]
+            func add(_ text: [UInt32], _ weight: Double) {
+                for t in TermKeys.keys(text) { tf[t, default: 0] += Float(weight) }
             }
-            add(lesson.title + " " + lesson.titleEn, Self.fieldWeights.title)
-            add(lesson.objectives.map(\.text).joined(separator: " "), Self.fieldWeights.objectives)
-            add(lesson.culture.map { cultureLabels[$0] ?? $0 }.joined(separator: " "), Self.fieldWeights.tags)
+            let title = TermKeys.scalars(lesson.title + " " + lesson.titleEn)
+            add(title, Self.fieldWeights.title)
+            add(TermKeys.scalars(lesson.objectives.map(\.text).joined(separator: " ")), Self.fieldWeights.objectives)
+            add(TermKeys.scalars(lesson.culture.map { cultureLabels[$0] ?? $0 }.joined(separator: " ")), Self.fieldWeights.tags)
             let plain = MarkdownText.plain(lesson.markdown)
             add(plain, Self.fieldWeights.body)
-            let length = tf.values.reduce(0, +)
+            let length = tf.values.reduce(0) { $0 + Double($1) }
             total += length
-            for (term, f) in tf { postings[term, default: []].append((i, f)) }
-            let chars = Array(plain)
-            // Lower-casing the whole text keeps one character per character for nearly every text;
-            // where it does not (a few special letters), fall back to character by character.
-            let lowered = Array(plain.lowercased())
-            docs.append(Document(lesson: lesson, length: length, plain: chars,
-                                 lower: lowered.count == chars.count ? lowered : chars.map(Self.lower),
-                                 titleLower: (lesson.title + " " + lesson.titleEn).lowercased()))
+            for (term, f) in tf { postings[term, default: []].append((Int32(i), f)) }
+            docs.append(Document(lesson: lesson, length: length, plain: plain, lower: plain.map(TermKeys.lower),
+                                 titleLower: title.map(TermKeys.lower)))
         }
         self.documents = docs
         self.postings = postings
@@ -78,35 +76,69 @@ public struct SearchIndex: Sendable {
 
     /// Lessons matching `query`, best first, after the filter. An empty query matches nothing.
     public func search(_ query: String, filter: Filter, limit: Int) -> [Hit] {
-        let terms = Array(Set(SearchTokenizer.terms(query)))
-        guard !terms.isEmpty, limit > 0 else { return [] }
+        let queryScalars = TermKeys.scalars(query)
+        let keys = Array(Set(TermKeys.keys(queryScalars)))
+        guard !keys.isEmpty, limit > 0 else { return [] }
         let n = Double(documents.count)
-        var scores: [Int: Double] = [:]
-        for term in terms {
-            guard let list = postings[term] else { continue }
+        var scores: [Int32: Double] = [:]
+        var matched: [Int32: Int] = [:]
+        for key in keys {
+            guard let list = postings[key] else { continue }
             let idf = log(1 + (n - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
-            for (doc, tf) in list {
-                let norm = tf + Self.k1 * (1 - Self.b + Self.b * documents[doc].length / averageLength)
+            for (doc, f) in list {
+                let tf = Double(f)
+                let norm = tf + Self.k1 * (1 - Self.b + Self.b * documents[Int(doc)].length / averageLength)
                 scores[doc, default: 0] += idf * tf * (Self.k1 + 1) / norm
+                matched[doc, default: 0] += 1
             }
         }
-        let phrase = Array(query.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+        // The whole query as written: a bonus where it stands in the title, a smaller one in the text.
+        // Only documents holding every term can hold the phrase; a one-term query is its own phrase.
+        let phrase = Self.trimmed(queryScalars.map(TermKeys.lower))
+        let checkPhrase = phrase.count > 1 && (keys.count > 1 || TermKeys.keys(phrase).count > 1)
         var ranked: [(doc: Int, score: Double)] = []
         ranked.reserveCapacity(scores.count)
-        for (doc, score) in scores where admits(documents[doc].lesson, filter) {
+        for (doc32, score) in scores {
+            let doc = Int(doc32)
+            guard admits(documents[doc].lesson, filter) else { continue }
             var s = score
-            if phrase.count > 1 {
-                if documents[doc].titleLower.contains(String(phrase)) { s *= 1.6 }
+            if checkPhrase, matched[doc32] == keys.count {
+                if Self.find(phrase, in: documents[doc].titleLower, from: 0) != nil { s *= 1.6 }
                 else if Self.find(phrase, in: documents[doc].lower, from: 0) != nil { s *= 1.3 }
             }
             ranked.append((doc, s))
         }
-        ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.doc].lesson.slug < documents[$1.doc].lesson.slug }
-        let queryTerms = terms.map(Array.init)
-        return ranked.prefix(limit).map { r in
+        let top = Self.best(ranked, limit) { documents[$0].lesson.slug }
+        let queryTerms = TermKeys.split(queryScalars)
+        return top.map { r in
             Hit(lesson: documents[r.doc].lesson, score: r.score,
                 snippet: Snippet.make(documents[r.doc], phrase: phrase, terms: queryTerms))
         }
+    }
+
+    /// The `limit` best, by score then slug, without sorting everything.
+    static func best(_ all: [(doc: Int, score: Double)], _ limit: Int, slug: (Int) -> String) -> [(doc: Int, score: Double)] {
+        func before(_ a: (doc: Int, score: Double), _ b: (doc: Int, score: Double)) -> Bool {
+            a.score != b.score ? a.score > b.score : slug(a.doc) < slug(b.doc)
+        }
+        if all.count <= limit * 4 { return Array(all.sorted(by: before).prefix(limit)) }
+        var top: [(doc: Int, score: Double)] = []
+        top.reserveCapacity(limit + 1)
+        for r in all {
+            if top.count == limit, let last = top.last, !before(r, last) { continue }
+            let at = top.firstIndex { before(r, $0) } ?? top.count
+            top.insert(r, at: at)
+            if top.count > limit { top.removeLast() }
+        }
+        return top
+    }
+
+    static func trimmed(_ s: [UInt32]) -> [UInt32] {
+        func space(_ v: UInt32) -> Bool { v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D || v == 0x3000 }
+        var a = 0, b = s.count
+        while a < b, space(s[a]) { a += 1 }
+        while b > a, space(s[b - 1]) { b -= 1 }
+        return Array(s[a..<b])
     }
 
     private func admits(_ l: Lesson, _ f: Filter) -> Bool {
@@ -121,16 +153,12 @@ public struct SearchIndex: Sendable {
         return true
     }
 
-    static func lower(_ c: Character) -> Character {
-        let s = c.lowercased()
-        return s.count == 1 ? Character(s) : c
-    }
-
-    static func find(_ needle: [Character], in hay: [Character], from start: Int) -> Int? {
+    static func find(_ needle: [UInt32], in hay: [UInt32], from start: Int) -> Int? {
         guard !needle.isEmpty, hay.count >= needle.count, start <= hay.count - needle.count else { return nil }
-        var i = start
         let first = needle[0]
-        while i <= hay.count - needle.count {
+        var i = start
+        let last = hay.count - needle.count
+        while i <= last {
             if hay[i] == first {
                 var j = 1
                 while j < needle.count && hay[i + j] == needle[j] { j += 1 }

@@ -1,17 +1,20 @@
 /// Makes the passage shown under a search hit: a window around the first match of the whole
-/// query (else of any query term), with every query term inside it wrapped in `<mark>`.
+/// query (else of the longest query term), with every query term inside it wrapped in `<mark>`.
 enum Snippet {
     static let before = 30
     static let width = 110
 
-    static func make(_ doc: SearchIndex.Document, phrase: [Character], terms: [[Character]]) -> String {
+    static func make(_ doc: SearchIndex.Document, phrase: [UInt32], terms: [[UInt32]]) -> String {
         let text = doc.plain
         guard !text.isEmpty else { return "" }
         var anchor = SearchIndex.find(phrase, in: doc.lower, from: 0)
         if anchor == nil {
             anchor = terms.sorted { $0.count > $1.count }.lazy.compactMap { SearchIndex.find($0, in: doc.lower, from: 0) }.first
         }
-        let start = max(0, (anchor ?? 0) - before)
+        var start = max(0, (anchor ?? 0) - before)
+        // Never start inside a Latin word.
+        while start > 0, start < text.count, TermKeys.isWordScalar(text[start]), !TermKeys.isHan(text[start]),
+              TermKeys.isWordScalar(text[start - 1]) { start -= 1 }
         let end = min(text.count, start + width)
         var marked = [Bool](repeating: false, count: end - start)
         let window = Array(doc.lower[start..<end])
@@ -24,26 +27,26 @@ enum Snippet {
         }
         var out = start > 0 ? "…" : ""
         var open = false
-        for (k, ch) in text[start..<end].enumerated() {
+        for k in 0..<(end - start) {
             if marked[k] != open {
                 out += marked[k] ? "<mark>" : "</mark>"
                 open = marked[k]
             }
-            out += escape(ch)
+            escape(text[start + k], into: &out)
         }
         if open { out += "</mark>" }
         if end < text.count { out += "…" }
         return out
     }
 
-    static func escape(_ ch: Character) -> String {
-        switch ch {
-        case "<": return "&lt;"
-        case ">": return "&gt;"
-        case "&": return "&amp;"
-        case "\"": return "&quot;"
-        case "\n": return " "
-        default: return String(ch)
+    static func escape(_ v: UInt32, into out: inout String) {
+        switch v {
+        case 0x3C: out += "&lt;"
+        case 0x3E: out += "&gt;"
+        case 0x26: out += "&amp;"
+        case 0x22: out += "&quot;"
+        case 0x0A: out += " "
+        default: if let s = Unicode.Scalar(v) { out.unicodeScalars.append(s) }
         }
     }
 }
