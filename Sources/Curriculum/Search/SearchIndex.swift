@@ -1,7 +1,8 @@
+import QianxueCore
 import Foundation
 
 /// An in-memory BM25 index over lessons, with Chinese character bigrams and lower-cased Latin words
-/// as terms (`SearchTokenizer`). Titles and objectives weigh more than the body; a hit on the whole
+/// as terms (`TextTerms`). Titles and objectives weigh more than the body; a hit on the whole
 /// query as written ranks above scattered terms. Built once at start-up; read-only afterwards.
 public struct SearchIndex: Sendable {
     public struct Filter: Sendable {
@@ -53,19 +54,19 @@ public struct SearchIndex: Sendable {
         for (i, lesson) in lessons.enumerated() {
             var tf: [UInt64: Float] = [:]
             func add(_ text: [UInt32], _ weight: Double) {
-                for t in TermKeys.keys(text) { tf[t, default: 0] += Float(weight) }
+                for t in TextTerms.keys(text) { tf[t, default: 0] += Float(weight) }
             }
-            let title = TermKeys.scalars(lesson.title + " " + lesson.titleEn)
+            let title = TextTerms.scalars(lesson.title + " " + lesson.titleEn)
             add(title, Self.fieldWeights.title)
-            add(TermKeys.scalars(lesson.objectives.map(\.text).joined(separator: " ")), Self.fieldWeights.objectives)
-            add(TermKeys.scalars(lesson.culture.map { cultureLabels[$0] ?? $0 }.joined(separator: " ")), Self.fieldWeights.tags)
+            add(TextTerms.scalars(lesson.objectives.map(\.text).joined(separator: " ")), Self.fieldWeights.objectives)
+            add(TextTerms.scalars(lesson.culture.map { cultureLabels[$0] ?? $0 }.joined(separator: " ")), Self.fieldWeights.tags)
             let plain = MarkdownText.plain(lesson.markdown)
             add(plain, Self.fieldWeights.body)
             let length = tf.values.reduce(0) { $0 + Double($1) }
             total += length
             for (term, f) in tf { postings[term, default: []].append((Int32(i), f)) }
-            docs.append(Document(lesson: lesson, length: length, plain: plain, lower: plain.map(TermKeys.lower),
-                                 titleLower: title.map(TermKeys.lower)))
+            docs.append(Document(lesson: lesson, length: length, plain: plain, lower: plain.map(TextTerms.lower),
+                                 titleLower: title.map(TextTerms.lower)))
         }
         self.documents = docs
         self.postings = postings
@@ -76,8 +77,8 @@ public struct SearchIndex: Sendable {
 
     /// Lessons matching `query`, best first, after the filter. An empty query matches nothing.
     public func search(_ query: String, filter: Filter, limit: Int) -> [Hit] {
-        let queryScalars = TermKeys.scalars(query)
-        let keys = Array(Set(TermKeys.keys(queryScalars)))
+        let queryScalars = TextTerms.scalars(query)
+        let keys = Array(Set(TextTerms.keys(queryScalars)))
         guard !keys.isEmpty, limit > 0 else { return [] }
         let n = Double(documents.count)
         var scores: [Int32: Double] = [:]
@@ -94,8 +95,8 @@ public struct SearchIndex: Sendable {
         }
         // The whole query as written: a bonus where it stands in the title, a smaller one in the text.
         // Only documents holding every term can hold the phrase; a one-term query is its own phrase.
-        let phrase = Self.trimmed(queryScalars.map(TermKeys.lower))
-        let checkPhrase = phrase.count > 1 && (keys.count > 1 || TermKeys.keys(phrase).count > 1)
+        let phrase = Self.trimmed(queryScalars.map(TextTerms.lower))
+        let checkPhrase = phrase.count > 1 && (keys.count > 1 || TextTerms.keys(phrase).count > 1)
         var ranked: [(doc: Int, score: Double)] = []
         ranked.reserveCapacity(scores.count)
         for (doc32, score) in scores {
@@ -109,7 +110,7 @@ public struct SearchIndex: Sendable {
             ranked.append((doc, s))
         }
         let top = Self.best(ranked, limit) { documents[$0].lesson.slug }
-        let queryTerms = TermKeys.split(queryScalars)
+        let queryTerms = TextTerms.split(queryScalars)
         return top.map { r in
             Hit(lesson: documents[r.doc].lesson, score: r.score,
                 snippet: Snippet.make(documents[r.doc], phrase: phrase, terms: queryTerms))

@@ -1,3 +1,4 @@
+import QianxueCore
 /// Makes the passage shown under a search hit: a window around the first match of the whole
 /// query (else of the longest query term), with every query term inside it wrapped in `<mark>`.
 enum Snippet {
@@ -13,8 +14,8 @@ enum Snippet {
         }
         var start = max(0, (anchor ?? 0) - before)
         // Never start inside a Latin word.
-        while start > 0, start < text.count, TermKeys.isWordScalar(text[start]), !TermKeys.isHan(text[start]),
-              TermKeys.isWordScalar(text[start - 1]) { start -= 1 }
+        while start > 0, start < text.count, TextTerms.isWordScalar(text[start]), !TextTerms.isHan(text[start]),
+              TextTerms.isWordScalar(text[start - 1]) { start -= 1 }
         let end = min(text.count, start + width)
         var marked = [Bool](repeating: false, count: end - start)
         let window = Array(doc.lower[start..<end])

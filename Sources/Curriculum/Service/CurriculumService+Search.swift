@@ -12,7 +12,7 @@ extension CurriculumService {
         guard q.count <= Self.maxQueryLength else {
             throw AppError.validation("q is longer than \(Self.maxQueryLength) characters", field: "q")
         }
-        guard !SearchTokenizer.terms(q).isEmpty else {
+        guard !TextTerms.terms(q).isEmpty else {
             throw AppError.validation("q holds no letters or characters to search for", field: "q")
         }
         if let culture, content.sources.tags[culture] == nil {

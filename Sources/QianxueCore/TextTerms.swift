@@ -1,9 +1,13 @@
-/// The index's terms as integers, computed over Unicode scalars (no grapheme breaking, no string
-/// per term): a Han bigram packs both scalars with the top bit set, a lone Han character is its
-/// scalar, and a Latin word or number is a 64-bit FNV-1a hash of its lower-cased scalars with bit
-/// 62 set. `SearchTokenizer.terms` gives the same terms as strings.
-enum TermKeys {
-    static func keys(_ text: [UInt32]) -> [UInt64] {
+/// Search terms for Chinese and Latin text, shared by the curriculum index and the offline
+/// provider's passage matching. Chinese runs become overlapping character bigrams (a lone
+/// character stays a unigram); Latin words and numbers are lower-cased; punctuation separates.
+///
+/// `keys` gives the terms as integers, computed over Unicode scalars (no grapheme breaking, no
+/// string per term): a Han bigram packs both scalars with the top bit set, a lone Han character is
+/// its scalar, and a Latin word or number is a 64-bit FNV-1a hash of its lower-cased scalars with
+/// bit 62 set. `split` and `terms` give the same terms as scalars and strings.
+public enum TextTerms {
+    public static func keys(_ text: [UInt32]) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(text.count)
         var i = 0
@@ -36,8 +40,8 @@ enum TermKeys {
     }
 
     /// The same terms as scalar sequences, lower-cased: each Han bigram (or lone character) and each
-    /// Latin word. Used for queries (highlighting) and by `SearchTokenizer`.
-    static func split(_ text: [UInt32]) -> [[UInt32]] {
+    /// Latin word.
+    public static func split(_ text: [UInt32]) -> [[UInt32]] {
         var out: [[UInt32]] = []
         var i = 0
         let q = text.map(lower)
@@ -59,16 +63,16 @@ enum TermKeys {
         return out
     }
 
-    static func bigram(_ a: UInt32, _ b: UInt32) -> UInt64 {
+    public static func bigram(_ a: UInt32, _ b: UInt32) -> UInt64 {
         0x8000_0000_0000_0000 | (UInt64(a) << 21) | UInt64(b)
     }
 
-    static func isHan(_ v: UInt32) -> Bool {
+    public static func isHan(_ v: UInt32) -> Bool {
         (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v)
             || (0x20000...0x2FA1F).contains(v)
     }
 
-    static func isWordScalar(_ v: UInt32) -> Bool {
+    public static func isWordScalar(_ v: UInt32) -> Bool {
         if v < 0x80 {
             return (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v)
         }
@@ -77,12 +81,23 @@ enum TermKeys {
     }
 
     /// ASCII and single-scalar lower-case mappings; other scalars unchanged.
-    static func lower(_ v: UInt32) -> UInt32 {
+    public static func lower(_ v: UInt32) -> UInt32 {
         if v < 0x80 { return (0x41...0x5A).contains(v) ? v + 0x20 : v }
         guard let s = Unicode.Scalar(v), s.properties.isUppercase else { return v }
         let m = s.properties.lowercaseMapping.unicodeScalars
         return m.count == 1 ? m.first!.value : v
     }
 
-    static func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+    public static func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+}
+
+extension TextTerms {
+    /// The terms as strings: `侗族大歌` → 侗族 族大 大歌.
+    public static func terms(_ text: String) -> [String] {
+        split(scalars(text)).map { term in
+            var s = ""
+            s.unicodeScalars.append(contentsOf: term.compactMap(Unicode.Scalar.init))
+            return s
+        }
+    }
 }
