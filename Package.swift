@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -81,7 +82,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Inference", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Inference",
+            dependencies: [
+                "QianxueCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/safety")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Companion", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
         .target(name: "Assistant", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
         .target(name: "Assessment", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
@@ -142,7 +155,16 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Persistence", "TestSupport", "QianxueCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: [
+                "Inference", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: swiftSettings),

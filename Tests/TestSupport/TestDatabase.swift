@@ -168,7 +168,7 @@ actor PostgresTemplates {
 }
 
 /// Records which engine each database test ran on, for `ops/test`'s per-engine count.
-enum EngineLog {
+public enum EngineLog {
     private static let path = ProcessInfo.processInfo.environment["QIANXUE_TEST_ENGINE_LOG"]
     private static let lock = NSLock()
 
@@ -178,6 +178,11 @@ enum EngineLog {
 
     static func recordVersion(_ version: String) {
         append("postgres-version\t\(version)\n")
+    }
+
+    /// A test that talked to the real inference server (ops/test fails when none did).
+    public static func recordRealInference(test: String) {
+        append("inference-real\t\(test)\n")
     }
 
     private static func append(_ line: String) {

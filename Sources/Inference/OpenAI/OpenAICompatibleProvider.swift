@@ -1,0 +1,184 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The provider for any OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama, OpenAI):
+/// `POST {base}/chat/completions`, streamed as server-sent events with the usage chunk last. One
+/// shared `HTTPClient` (its connection pool) serves every request.
+public struct OpenAICompatibleProvider: InferenceProvider {
+    public let endpoint: InferenceEndpoint
+    public let settings: OpenAISettings
+    let http: HTTPClient
+
+    public var kind: String { "openai-compatible" }
+    public var model: String { endpoint.model ?? "(server default)" }
+
+    public init(endpoint: InferenceEndpoint, http: HTTPClient, settings: OpenAISettings = OpenAISettings()) {
+        self.endpoint = endpoint
+        self.http = http
+        self.settings = settings
+    }
+
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let watchdog = StreamWatchdog(settings: settings)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { try await self.read(request, into: continuation, watchdog: watchdog) }
+                        group.addTask { try await watchdog.watch() }
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        let response = try await send(request, stream: false, deadline: .now() + TimeAmount(settings.total))
+        let body = try await collect(response.body, limit: settings.maxOutputCharacters * 4 + 65_536)
+        guard response.status == .ok else { throw OpenAIWire.error(status: Int(response.status.code), body: body, model: endpoint.model) }
+        guard let c = try? JSONDecoder().decode(OpenAIWire.Completion.self, from: Data(body)) else {
+            throw InferenceError.malformed(Self.excerpt(body))
+        }
+        let text = c.choices.first?.message?.content ?? ""
+        if text.count > settings.maxOutputCharacters { throw InferenceError.outputLimit(settings.maxOutputCharacters) }
+        return ChatCompletion(text: text, usage: c.usage?.tokenUsage, model: c.model ?? model, finishReason: c.choices.first?.finish_reason)
+    }
+
+    // MARK: - Streaming
+
+    private func read(_ request: ChatRequest, into out: AsyncThrowingStream<ChatChunk, any Error>.Continuation,
+                      watchdog: StreamWatchdog) async throws {
+        let response = try await send(request, stream: true, deadline: .now() + TimeAmount(settings.total))
+        watchdog.touch()
+        guard response.status == .ok else {
+            let body = try await collect(response.body, limit: 65_536)
+            throw OpenAIWire.error(status: Int(response.status.code), body: body, model: endpoint.model)
+        }
+        let type = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        guard type.contains("text/event-stream") || type.contains("json") || type.isEmpty else {
+            let body = try await collect(response.body, limit: 4096)
+            throw InferenceError.malformed("content type \(type): \(Self.excerpt(body))")
+        }
+        var parser = SSEParser()
+        var state = StreamState(limit: settings.maxOutputCharacters)
+        do {
+            for try await buffer in response.body {
+                watchdog.touch()
+                for payload in try parser.feed(buffer.readableBytesView) {
+                    try state.handle(payload, out: out, watchdog: watchdog)
+                    if state.done { return }
+                }
+            }
+            for payload in parser.finish() { try state.handle(payload, out: out, watchdog: watchdog) }
+        } catch let e as InferenceError {
+            throw watchdog.sawText ? Self.interrupted(e) : e
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw watchdog.sawText ? InferenceError.interrupted("\(error)") : InferenceError.connection("\(error)")
+        }
+        // Ended without `[DONE]`: fine after a finish reason (some servers omit it), else broken.
+        if !state.finished {
+            throw watchdog.sawText ? InferenceError.interrupted("the stream ended early") : InferenceError.malformed("the stream ended before any answer")
+        }
+    }
+
+    static func interrupted(_ e: InferenceError) -> InferenceError {
+        switch e {
+        case .interrupted, .outputLimit, .timeout: return e
+        default: return .interrupted(e.description)
+        }
+    }
+
+    /// What the stream has said so far.
+    struct StreamState {
+        let limit: Int
+        var characters = 0
+        var finished = false
+        var done = false
+
+        mutating func handle(_ payload: String, out: AsyncThrowingStream<ChatChunk, any Error>.Continuation,
+                             watchdog: StreamWatchdog) throws {
+            let trimmed = payload.trimmingCharacters(in: .whitespaces)
+            if trimmed == "[DONE]" { done = true; finished = true; return }
+            guard let chunk = try? JSONDecoder().decode(OpenAIWire.Chunk.self, from: Data(trimmed.utf8)) else {
+                throw InferenceError.malformed("a stream event that is not a JSON chunk: \(trimmed.prefix(80))")
+            }
+            if let e = chunk.error {
+                throw InferenceError.endpoint(status: Int(e.code ?? "") ?? 500, message: e.message, type: e.type, code: e.code)
+            }
+            // n > 1 is never asked for; read choice 0 only.
+            if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {
+                if let text = choice.delta?.content ?? choice.delta?.refusal, !text.isEmpty {
+                    characters += text.count
+                    if characters > limit { throw InferenceError.outputLimit(limit) }
+                    watchdog.text()
+                    out.yield(.delta(text))
+                }
+                if let f = choice.finish_reason {
+                    finished = true
+                    out.yield(.finish(f))
+                }
+            }
+            if let u = chunk.usage { out.yield(.usage(u.tokenUsage)) }
+        }
+    }
+
+    // MARK: - HTTP
+
+    private func send(_ request: ChatRequest, stream: Bool, deadline: NIODeadline) async throws -> HTTPClientResponse {
+        var r = HTTPClientRequest(url: endpoint.baseURL.absoluteString + "/chat/completions")
+        r.method = .POST
+        r.headers.add(name: "content-type", value: "application/json")
+        r.headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
+        if let key = endpoint.apiKey { r.headers.add(name: "authorization", value: "Bearer \(key)") }
+        let body = OpenAIWire.Request(
+            model: request.model ?? endpoint.model, messages: request.messages, stream: stream,
+            stream_options: stream ? .init(include_usage: true) : nil,
+            max_completion_tokens: request.maxCompletionTokens, max_tokens: request.maxCompletionTokens,
+            temperature: request.temperature)
+        r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        do {
+            return try await http.execute(r, deadline: deadline)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let e as HTTPClientError where e == .connectTimeout {
+            throw InferenceError.timeout(.connect)
+        } catch let e as HTTPClientError where e == .deadlineExceeded {
+            throw InferenceError.timeout(.total)
+        } catch {
+            throw InferenceError.connection(String(describing: error))
+        }
+    }
+
+    private func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
+        var out: [UInt8] = []
+        for try await buffer in body {
+            out.append(contentsOf: buffer.readableBytesView.prefix(max(0, limit - out.count)))
+            if out.count >= limit { break }
+        }
+        return out
+    }
+
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(120), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("<") { return "an HTML page" }
+        return text.isEmpty ? "an empty body" : "'\(text)'"
+    }
+}
+
+extension TimeAmount {
+    init(_ d: Duration) {
+        let (s, atto) = d.components
+        self = .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
+    }
+}

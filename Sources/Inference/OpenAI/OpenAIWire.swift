@@ -1,0 +1,94 @@
+import Foundation
+
+/// The OpenAI chat-completions wire format, as much of it as Qianxue sends and reads.
+enum OpenAIWire {
+    struct Request: Encodable {
+        struct StreamOptions: Encodable { let include_usage: Bool }
+        let model: String?
+        let messages: [ChatMessage]
+        let stream: Bool
+        let stream_options: StreamOptions?
+        let max_completion_tokens: Int
+        /// llama.cpp's server before 2025 and some vLLM versions read only `max_tokens`; sending both is harmless.
+        let max_tokens: Int
+        let temperature: Double?
+    }
+
+    struct Usage: Decodable {
+        struct PromptDetails: Decodable { let cached_tokens: Int? }
+        let prompt_tokens: Int?
+        let completion_tokens: Int?
+        let prompt_tokens_details: PromptDetails?
+
+        var tokenUsage: TokenUsage {
+            TokenUsage(promptTokens: prompt_tokens ?? 0, completionTokens: completion_tokens ?? 0,
+                       cachedTokens: prompt_tokens_details?.cached_tokens)
+        }
+    }
+
+    struct Chunk: Decodable {
+        struct Choice: Decodable {
+            struct Delta: Decodable {
+                let content: String?
+                let refusal: String?
+            }
+            let index: Int?
+            let delta: Delta?
+            let finish_reason: String?
+        }
+        let model: String?
+        let choices: [Choice]?
+        let usage: Usage?
+        /// Some servers (llama.cpp, vLLM) put an error object into the stream instead of closing it.
+        let error: ErrorBody.Detail?
+    }
+
+    struct Completion: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable { let content: String? }
+            let message: Message?
+            let finish_reason: String?
+        }
+        let model: String?
+        let choices: [Choice]
+        let usage: Usage?
+    }
+
+    struct ErrorBody: Decodable {
+        struct Detail: Decodable {
+            let message: String
+            let type: String?
+            /// A string at OpenAI, a number at llama.cpp (its HTTP status): read either.
+            let code: String?
+
+            enum Keys: String, CodingKey { case message, type, code }
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: Keys.self)
+                message = try c.decodeIfPresent(String.self, forKey: .message) ?? "(no message)"
+                type = try c.decodeIfPresent(String.self, forKey: .type)
+                if let s = try? c.decodeIfPresent(String.self, forKey: .code) { code = s }
+                else if let n = try? c.decodeIfPresent(Int.self, forKey: .code) { code = String(n) }
+                else { code = nil }
+            }
+        }
+        let error: Detail
+    }
+
+    struct Models: Decodable {
+        struct Model: Decodable { let id: String }
+        let data: [Model]
+    }
+
+    /// The typed error for an error answer: the `{error:{…}}` body when there is one, else a short
+    /// excerpt (an HTML error page from a proxy, say).
+    static func error(status: Int, body: [UInt8], model: String?) -> InferenceError {
+        if let e = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)) {
+            let notFound = e.error.code == "model_not_found" || (status == 404 && e.error.message.localizedCaseInsensitiveContains("model"))
+            if notFound, let model { return .unknownModel(model) }
+            return .endpoint(status: status, message: e.error.message, type: e.error.type, code: e.error.code)
+        }
+        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("<") { return .endpoint(status: status, message: "an HTML page instead of a JSON error", type: nil, code: nil) }
+        return .endpoint(status: status, message: text.isEmpty ? "no body" : text, type: nil, code: nil)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// One message of a chat, as the OpenAI chat-completions API takes it.
+public struct ChatMessage: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Codable { case system, user, assistant }
+    public let role: Role
+    public let content: String
+
+    public init(_ role: Role, _ content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// A lesson passage a caller hands the provider to ground the answer on (Inference imports
+/// neither Curriculum nor Registry).
+public struct GroundingPassage: Sendable, Hashable {
+    public let source: String
+    public let title: String
+    public let text: String
+
+    public init(source: String, title: String, text: String) {
+        self.source = source
+        self.title = title
+        self.text = text
+    }
+}
+
+/// What a caller asks of a provider. `maxCompletionTokens` is always set: no request may run on
+/// without a bound.
+public struct ChatRequest: Sendable {
+    public var messages: [ChatMessage]
+    public var model: String?
+    public var maxCompletionTokens: Int
+    public var temperature: Double?
+    /// Passages for grounding; the offline provider answers from them.
+    public var passages: [GroundingPassage]
+
+    public init(messages: [ChatMessage], model: String? = nil, maxCompletionTokens: Int = 512,
+                temperature: Double? = nil, passages: [GroundingPassage] = []) {
+        self.messages = messages
+        self.model = model
+        self.maxCompletionTokens = maxCompletionTokens
+        self.temperature = temperature
+        self.passages = passages
+    }
+
+    /// The last user message: what the student or teacher just asked.
+    public var question: String { messages.last { $0.role == .user }?.content ?? "" }
+}
+
+/// Tokens counted by the endpoint (or estimated by the offline provider).
+public struct TokenUsage: Sendable, Hashable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Prompt tokens the server served from its prefix cache, where it reports them.
+    public var cachedTokens: Int?
+
+    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int? = nil) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
+    }
+
+    public var total: Int { promptTokens + completionTokens }
+}
+
+/// One piece of a streamed answer.
+public enum ChatChunk: Sendable, Hashable {
+    /// Text to append.
+    case delta(String)
+    /// Token counts (the endpoint sends them last, with `stream_options.include_usage`).
+    case usage(TokenUsage)
+    /// Why generation ended: `stop`, `length`, `content_filter`, …
+    case finish(String)
+}
+
+/// A whole answer, for callers that do not stream.
+public struct ChatCompletion: Sendable, Hashable {
+    public var text: String
+    public var usage: TokenUsage?
+    public var model: String
+    public var finishReason: String?
+
+    public init(text: String, usage: TokenUsage?, model: String, finishReason: String?) {
+        self.text = text
+        self.usage = usage
+        self.model = model
+        self.finishReason = finishReason
+    }
+}

@@ -1,0 +1,35 @@
+/// A source of chat completions: the OpenAI-compatible endpoint, the embedded offline provider, or
+/// (in tests of code around them) a fake. Streams end with `.usage` where known and `.finish`.
+public protocol InferenceProvider: Sendable {
+    /// For logs and the ledger: `openai-compatible` or `offline`.
+    var kind: String { get }
+    /// The model that answers (the configured one, or the endpoint's default).
+    var model: String { get }
+
+    func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error>
+
+    /// The whole answer at once (the OpenAI-compatible provider asks with `stream: false`).
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion
+}
+
+extension InferenceProvider {
+    /// The whole answer, accumulated from the stream.
+    public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        try await accumulate(request)
+    }
+
+    /// Reads the whole stream into one answer.
+    public func accumulate(_ request: ChatRequest) async throws -> ChatCompletion {
+        var text = ""
+        var usage: TokenUsage?
+        var finish: String?
+        for try await chunk in stream(request) {
+            switch chunk {
+            case .delta(let d): text += d
+            case .usage(let u): usage = u
+            case .finish(let f): finish = f
+            }
+        }
+        return ChatCompletion(text: text, usage: usage, model: model, finishReason: finish)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+/// An in-process endpoint for the faults a real server will not produce on demand: hangs, error
+/// pages, resets mid-stream, garbage, endless output. The path's first segment names the fault;
+/// the rest is the OpenAI path (`/hang/v1/chat/completions`).
+enum FaultyEndpoint {
+    struct Fault: Error {}
+
+    static func chunk(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"
+    }
+
+    static let done = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n"
+
+    static func stream(_ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+            try await body(&writer)
+            try await writer.finish(nil)
+        })
+    }
+
+    static func router() -> Router<BasicRequestContext> {
+        let r = Router()
+        r.post("ok/v1/chat/completions") { _, _ in
+            stream { w in for t in ["你", "好", "！"] { try await w.write(ByteBuffer(string: chunk(t))) }; try await w.write(ByteBuffer(string: done)) }
+        }
+        r.post("hang/v1/chat/completions") { _, _ in
+            stream { _ in try await Task.sleep(for: .seconds(3)) }
+        }
+        r.post("pause/v1/chat/completions") { _, _ in
+            stream { w in
+                try await w.write(ByteBuffer(string: chunk("开始")))
+                try await Task.sleep(for: .seconds(3))
+            }
+        }
+        r.post("slow/v1/chat/completions") { _, _ in
+            stream { w in
+                for t in ["一", "二", "三"] { try await w.write(ByteBuffer(string: chunk(t))); try await Task.sleep(for: .milliseconds(300)) }
+                try await w.write(ByteBuffer(string: done))
+            }
+        }
+        r.post("reset/v1/chat/completions") { _, _ in
+            stream { w in
+                try await w.write(ByteBuffer(string: chunk("一半")))
+                throw Fault()
+            }
+        }
+        r.post("garbage/v1/chat/completions") { _, _ in
+            stream { w in try await w.write(ByteBuffer(string: "data: <<<not json>>>\n\n")) }
+        }
+        r.post("html/v1/chat/completions") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome to nginx!</body></html>")))
+        }
+        r.post("error500/v1/chat/completions") { _, _ in
+            Response(status: .internalServerError, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"CUDA out of memory","type":"server_error","code":null}}"#)))
+        }
+        r.post("busy/v1/chat/completions") { _, _ in
+            Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"no slot available","type":"unavailable_error","code":503}}"#)))
+        }
+        r.post("endless/v1/chat/completions") { _, _ in
+            stream { w in while true { try await w.write(ByteBuffer(string: chunk("无穷无尽"))); try await Task.sleep(for: .milliseconds(1)) } }
+        }
+        r.get("ok/v1/models") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"object":"list","data":[{"id":"smollm2-135m","object":"model"}]}"#)))
+        }
+        return r
+    }
+
+    /// Runs `body` with the endpoint listening on a loopback port.
+    static func with(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body(client.port!)
+        }
+    }
+}
