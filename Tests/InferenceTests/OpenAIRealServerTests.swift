@@ -27,6 +27,7 @@ struct OpenAIRealServerTests {
             case .delta(let d): deltas.append(d)
             case .usage(let u): usage = u
             case .finish(let f): finish = f
+            case .servedBy: break
             }
         }
         #expect(deltas.count > 1, "streamed in pieces")

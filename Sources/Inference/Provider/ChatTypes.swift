@@ -73,6 +73,8 @@ public enum ChatChunk: Sendable, Hashable {
     case usage(TokenUsage)
     /// Why generation ended: `stop`, `length`, `content_filter`, …
     case finish(String)
+    /// Which provider and model answer (sent first by `ResilientProvider`, which may fall back).
+    case servedBy(provider: String, model: String)
 }
 
 /// A whole answer, for callers that do not stream.

@@ -23,13 +23,15 @@ extension InferenceProvider {
         var text = ""
         var usage: TokenUsage?
         var finish: String?
+        var served = model
         for try await chunk in stream(request) {
             switch chunk {
             case .delta(let d): text += d
             case .usage(let u): usage = u
             case .finish(let f): finish = f
+            case .servedBy(_, let m): served = m
             }
         }
-        return ChatCompletion(text: text, usage: usage, model: model, finishReason: finish)
+        return ChatCompletion(text: text, usage: usage, model: served, finishReason: finish)
     }
 }
