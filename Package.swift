@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum",
+                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum", "Inference",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

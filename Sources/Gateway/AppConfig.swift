@@ -14,6 +14,11 @@ public struct AppConfig: Sendable {
     public var databaseURL: String?
     /// The shared inference endpoint; nil means the embedded offline provider.
     public var inference: InferenceEndpoint?
+    /// Timeouts and limits of the inference client.
+    public var inferenceSettings = OpenAISettings()
+    /// Consecutive failures that open the endpoint's breaker, and how long it stays open.
+    public var breakerThreshold = 5
+    public var breakerCoolDown: Duration = .seconds(30)
     public var environment: Environment = .development
     /// Request bodies above this answer 413 (routes may declare larger limits).
     public var bodyLimit = 1 << 20
@@ -65,6 +70,12 @@ extension AppConfig {
         .init(env: "QIANXUE_INFERENCE_URL", flag: nil, defaultValue: "(offline)", meaning: "OpenAI-compatible base URL including /v1"),
         .init(env: "QIANXUE_INFERENCE_MODEL", flag: nil, defaultValue: "(server default)", meaning: "model name at the endpoint"),
         .init(env: "QIANXUE_INFERENCE_API_KEY", flag: nil, defaultValue: "(none)", meaning: "bearer key for the endpoint"),
+        .init(env: "QIANXUE_INFERENCE_CONNECT_TIMEOUT", flag: nil, defaultValue: "5", meaning: "seconds to connect to the endpoint"),
+        .init(env: "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT", flag: nil, defaultValue: "60", meaning: "seconds from request to the first text of an answer"),
+        .init(env: "QIANXUE_INFERENCE_IDLE_TIMEOUT", flag: nil, defaultValue: "30", meaning: "seconds allowed between two pieces of a stream"),
+        .init(env: "QIANXUE_INFERENCE_TOTAL_TIMEOUT", flag: nil, defaultValue: "300", meaning: "seconds for a whole answer"),
+        .init(env: "QIANXUE_INFERENCE_BREAKER_FAILURES", flag: nil, defaultValue: "5", meaning: "consecutive endpoint failures that open the breaker (offline provider answers)"),
+        .init(env: "QIANXUE_INFERENCE_BREAKER_COOLDOWN", flag: nil, defaultValue: "30", meaning: "seconds before a probe request tries the endpoint again"),
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
         .init(env: "QIANXUE_RATE_LIMIT_USER_RPM", flag: nil, defaultValue: "600", meaning: "requests per minute per signed-in user (0: off)"),
         .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
@@ -127,6 +138,25 @@ extension AppConfig {
             } catch let e as InferenceEndpointError {
                 throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: e.description)
             }
+        }
+        for (key, env, assign) in [
+            ("qianxue.inference.connectTimeout", "QIANXUE_INFERENCE_CONNECT_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.connect = d }),
+            ("qianxue.inference.firstTokenTimeout", "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.firstToken = d }),
+            ("qianxue.inference.idleTimeout", "QIANXUE_INFERENCE_IDLE_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.idle = d }),
+            ("qianxue.inference.totalTimeout", "QIANXUE_INFERENCE_TOTAL_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.total = d }),
+            ("qianxue.inference.breakerCooldown", "QIANXUE_INFERENCE_BREAKER_COOLDOWN", { (c: inout AppConfig, d: Duration) in c.breakerCoolDown = d }),
+        ] as [(ConfigKey, String, (inout AppConfig, Duration) -> Void)] {
+            guard let v = text(key) else { continue }
+            guard let seconds = Double(v), seconds > 0, seconds <= 3600 else {
+                throw ConfigError(key: env, problem: "'\(v)' is not a number of seconds between 0 and 3600")
+            }
+            assign(&c, .milliseconds(Int64(seconds * 1000)))
+        }
+        if let v = text("qianxue.inference.breakerFailures") {
+            guard let n = Int(v), (1...1000).contains(n) else {
+                throw ConfigError(key: "QIANXUE_INFERENCE_BREAKER_FAILURES", problem: "'\(v)' is not a whole number from 1 to 1000")
+            }
+            c.breakerThreshold = n
         }
         if let v = text("qianxue.env") {
             guard let e = Environment(rawValue: v.lowercased()) else {

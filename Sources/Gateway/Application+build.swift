@@ -14,7 +14,7 @@ public func buildApplication(platform: Platform, logger: Logger) throws -> some 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-        services: [DatabaseCloser(database: platform.database)],
+        services: [PlatformCloser(platform: platform)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.info("qianxue listening on http://\(config.host):\(port) · database \(config.database) · inference \(config.inferenceDescription) · \(config.environment.rawValue)")
@@ -37,10 +37,7 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute),
         bodyLimit: BodyLimit(defaultLimit: config.bodyLimit, routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]),
         idempotency: IdempotencyGuard(store: platform.idempotency)))
-    let inference = InferenceStatus(
-        provider: config.inference?.baseURL.absoluteString ?? "offline",
-        model: config.inference == nil ? "qianxue-offline" : config.inference?.model,
-        state: config.inference == nil ? .offline : .configured)
+    let inference = platform.inference
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
                              audit: platform.audit, metrics: metrics, inference: inference, contract: try ContractDocuments())
     // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
@@ -48,12 +45,12 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
     return router
 }
 
-/// Closes the database pool once the server has stopped taking requests.
-struct DatabaseCloser: Service {
-    let database: DatabaseStack
+/// Closes the inference client and the database pool once the server has stopped taking requests.
+struct PlatformCloser: Service {
+    let platform: Platform
 
     func run() async throws {
         try? await gracefulShutdown()
-        await database.shutdown()
+        await platform.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import Curriculum
 import Foundation
+import Inference
 import Logging
 import Persistence
 import QianxueCore
@@ -14,6 +15,7 @@ public struct Platform: Sendable {
     public let accounts: AccountService
     public let registry: RegistryService
     public let curriculum: CurriculumService
+    public let inference: InferenceRuntime
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
@@ -58,10 +60,18 @@ public struct Platform: Sendable {
             let registry = RegistryService(database: db, audit: audit, hasher: hasher, regions: regions)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: CurriculumService(content: content, database: db),
+                            inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
+                                                        breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown)),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }
             throw error
         }
+    }
+
+    /// Closes what the platform opened: the inference client, then the database pool.
+    public func shutdown() async {
+        await inference.shutdown()
+        await database.shutdown()
     }
 }

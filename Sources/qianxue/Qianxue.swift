@@ -60,10 +60,10 @@ enum CLI {
         let platform = try await Platform.open(config: config, logger: logger)
         do {
             let result = try await body(platform)
-            await platform.database.shutdown()
+            await platform.shutdown()
             return result
         } catch {
-            await platform.database.shutdown()
+            await platform.shutdown()
             throw CommandFailure(error)
         }
     }

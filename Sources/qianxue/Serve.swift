@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
               swift run qianxue users create --username admin --role admin --password-stdin
             """)
         }
+        // Which models the endpoint serves: one log line, without holding up start-up.
+        Task { await platform.inference.checkAtStartup(logger: logger) }
         let app = try buildApplication(platform: platform, logger: logger)
         try await app.runService()
     }

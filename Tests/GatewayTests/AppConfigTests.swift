@@ -32,6 +32,9 @@ import Testing
         (["QIANXUE_ENV": "staging"], "QIANXUE_ENV"),
         (["QIANXUE_RATE_LIMIT_USER_RPM": "-1"], "QIANXUE_RATE_LIMIT_USER_RPM"),
         (["QIANXUE_ENV": "production", "QIANXUE_BENCH_ROUTES": "true"], "QIANXUE_BENCH_ROUTES"),
+        (["QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT": "soon"], "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT"),
+        (["QIANXUE_INFERENCE_IDLE_TIMEOUT": "0"], "QIANXUE_INFERENCE_IDLE_TIMEOUT"),
+        (["QIANXUE_INFERENCE_BREAKER_FAILURES": "0"], "QIANXUE_INFERENCE_BREAKER_FAILURES"),
     ])
     func aBadValueNamesItsKey(_ env: [String: String], _ key: String) async {
         do {
@@ -43,6 +46,16 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func inferenceTimeoutsAndTheBreakerAreConfigurable() async throws {
+        let c = try await AppConfig.load(environment: [
+            "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT": "1.5", "QIANXUE_INFERENCE_IDLE_TIMEOUT": "10",
+            "QIANXUE_INFERENCE_BREAKER_FAILURES": "3", "QIANXUE_INFERENCE_BREAKER_COOLDOWN": "60",
+        ], envFile: nil)
+        #expect(c.inferenceSettings.firstToken == .milliseconds(1500))
+        #expect(c.inferenceSettings.idle == .seconds(10))
+        #expect(c.breakerThreshold == 3 && c.breakerCoolDown == .seconds(60))
     }
 
     @Test func theDatabaseURLNeverShowsItsPassword() async throws {

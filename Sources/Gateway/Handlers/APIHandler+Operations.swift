@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import OpenAPIRuntime
 import QianxueAPI
 
@@ -13,7 +14,10 @@ extension APIHandler {
         let body = Components.Schemas.Readiness(
             status: reachable ? .ready : .unavailable,
             database: .init(engine: engine, reachable: reachable),
-            inference: .init(provider: inference.provider, model: inference.model, state: inference.state))
+            inference: .init(provider: inference.endpoint?.baseURL.absoluteString ?? "offline",
+                             model: inference.endpoint == nil ? OfflineProvider.modelName : inference.endpoint?.model,
+                             state: .init(rawValue: inference.state.rawValue) ?? .unavailable,
+                             breaker: inference.breaker.flatMap { .init(rawValue: $0.state.rawValue) }))
         if reachable { return .ok(.init(body: .json(body))) }
         return .serviceUnavailable(.init(headers: .init(retryAfter: 5), body: .json(body)))
     }

@@ -1,5 +1,6 @@
 import Curriculum
 import Foundation
+import Inference
 import OpenAPIRuntime
 import Persistence
 import QianxueAPI
@@ -15,15 +16,8 @@ struct APIHandler: APIProtocol {
     let curriculum: CurriculumService
     let audit: AuditLog
     let metrics: GatewayMetrics
-    let inference: InferenceStatus
+    let inference: InferenceRuntime
     let contract: ContractDocuments
-}
-
-/// What `/ready` says about the inference provider (the inference issue fills this in live).
-struct InferenceStatus: Sendable {
-    let provider: String
-    let model: String?
-    let state: Components.Schemas.Readiness.InferencePayload.StatePayload
 }
 
 /// Parses a path or query UUID, answering 400 naming the parameter when it is not one.

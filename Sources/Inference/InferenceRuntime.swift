@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import Logging
+
+/// The inference side of a running platform: the provider every caller uses (the endpoint behind
+/// retries, breaker and offline fallback, or the offline provider alone), the endpoint's breaker,
+/// and the one HTTP client, closed at shutdown.
+public struct InferenceRuntime: Sendable {
+    public enum State: String, Sendable {
+        /// No endpoint configured: the offline provider answers.
+        case offline
+        /// Configured, and its last requests succeeded (or there were none yet).
+        case available
+        /// Configured, and its breaker is open or probing: the offline provider answers meanwhile.
+        case unavailable
+    }
+
+    public let endpoint: InferenceEndpoint?
+    public let provider: any InferenceProvider
+    public let breaker: CircuitBreaker?
+    let http: HTTPClient?
+
+    /// Uses the endpoint when one is configured, else the offline provider.
+    public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
+                breaker: CircuitBreaker = CircuitBreaker()) {
+        self.endpoint = endpoint
+        if let endpoint {
+            let http = InferenceHTTPClient.make(settings: settings)
+            self.http = http
+            self.breaker = breaker
+            provider = ResilientProvider(primary: OpenAICompatibleProvider(endpoint: endpoint, http: http, settings: settings),
+                                         breaker: breaker)
+        } else {
+            http = nil
+            self.breaker = nil
+            provider = OfflineProvider()
+        }
+    }
+
+    public var state: State {
+        guard let breaker else { return .offline }
+        return breaker.state == .closed ? .available : .unavailable
+    }
+
+    /// Asks the endpoint for its models and logs one line saying whether the configured one is there.
+    public func checkAtStartup(logger: Logger) async {
+        guard let endpoint, let http else { return }
+        let check = await OpenAICompatibleProvider(endpoint: endpoint, http: http).checkModel()
+        switch check {
+        case .found, .serverDefault: logger.info("\(check.logLine)")
+        case .missing, .unreachable: logger.warning("\(check.logLine)")
+        }
+    }
+
+    public func shutdown() async {
+        try? await http?.shutdown()
+    }
+}
