@@ -151,6 +151,12 @@ let package = Package(
             path: "Benchmarks/curriculum",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "inference-fairness",
+            dependencies: ["Inference"],
+            path: "Benchmarks/inference-fairness",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QianxueCoreTests", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
