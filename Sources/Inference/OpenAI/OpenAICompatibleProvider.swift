@@ -22,22 +22,14 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let watchdog = StreamWatchdog(settings: settings)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { try await self.read(request, into: continuation, watchdog: watchdog) }
-                        group.addTask { try await watchdog.watch() }
-                        try await group.next()
-                        group.cancelAll()
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        ChunkStream.producing { continuation in
+            let watchdog = StreamWatchdog(settings: settings)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.read(request, into: continuation, watchdog: watchdog) }
+                group.addTask { try await watchdog.watch() }
+                try await group.next()
+                group.cancelAll()
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 

@@ -24,17 +24,7 @@ public struct ResilientProvider: InferenceProvider {
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
-        AsyncThrowingStream { out in
-            let task = Task {
-                do {
-                    try await run(request, out)
-                    out.finish()
-                } catch {
-                    out.finish(throwing: error)
-                }
-            }
-            out.onTermination = { _ in task.cancel() }
-        }
+        ChunkStream.producing { out in try await run(request, out) }
     }
 
     private func run(_ request: ChatRequest, _ out: AsyncThrowingStream<ChatChunk, any Error>.Continuation) async throws {
