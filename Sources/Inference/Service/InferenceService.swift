@@ -1,0 +1,128 @@
+import Foundation
+
+/// The inference path every caller goes through (DESIGN.md §7): input safety (PII redaction,
+/// harm and injection screening), the scheduler, the provider (endpoint with retries, breaker and
+/// offline fallback), output safety on the stream (hold-back, leak check), names restored in the
+/// reply, and the outcome for the ledger. Refusals that need an HTTP status (too long, empty,
+/// overloaded, a stream already running) are thrown before anything streams.
+public struct InferenceService: Sendable {
+    public let provider: any InferenceProvider
+    public let scheduler: InferenceScheduler
+    public let screen: SafetyScreen
+    public let redactor: PIIRedactor
+    /// Characters of conversation accepted at most (413 beyond, before any token is spent).
+    public let maxPromptCharacters: Int
+    public let maxCompletionTokens: Int
+    public let holdBack: Int
+
+    public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
+                screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
+                maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 16) {
+        self.provider = provider
+        self.scheduler = scheduler
+        self.screen = screen
+        self.redactor = redactor
+        self.maxPromptCharacters = maxPromptCharacters
+        self.maxCompletionTokens = maxCompletionTokens
+        self.holdBack = holdBack
+    }
+
+    /// Checks the job, screens its input and takes a slot; then streams the answer. Throws
+    /// `ChatRefusal` or `SchedulerError` before any event.
+    public func start(_ job: ChatJob) async throws -> AsyncStream<ChatEvent> {
+        let size = job.messages.reduce(0) { $0 + $1.content.count }
+        guard let last = job.messages.last(where: { $0.role == .user }),
+              !last.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatRefusal.empty }
+        guard size <= maxPromptCharacters else { throw ChatRefusal.tooLong(limit: maxPromptCharacters) }
+        guard (1...maxCompletionTokens).contains(job.maxCompletionTokens) else {
+            throw ChatRefusal.invalidTokens("maxCompletionTokens must be between 1 and \(maxCompletionTokens)")
+        }
+
+        // Input safety: the newest message screened; every message but the system prompt (which the
+        // caller writes) redacted — earlier replies too, since names were restored in them.
+        let screened = screen.check(last.content, names: job.names, redactor: redactor)
+        let messages = job.messages.map { m -> ChatMessage in
+            m.role == .system ? m : ChatMessage(m.role, redactor.redact(m.content, names: job.names).text)
+        }
+        if screened.mustRefuse, let flag = screened.flags.mostSevere {
+            return Self.refusal(flag)
+        }
+
+        let lease = try await scheduler.acquire(job.ticket)
+        let request = ChatRequest(messages: messages, maxCompletionTokens: job.maxCompletionTokens,
+                                  temperature: job.temperature, passages: job.passages)
+        let output = screen.outputScreen(holdBack: holdBack, forbidden: job.forbidden)
+        let early = screened.flags.filter { $0.severity > .low }
+        return AsyncStream { out in
+            let task = Task {
+                await run(request, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early, out: out)
+                out.finish()
+            }
+            out.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func run(_ request: ChatRequest, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
+                     earlyFlags: [SafetyFlag], out: AsyncStream<ChatEvent>.Continuation) async {
+        var screen = output
+        var sent = ""
+        var usage: TokenUsage?
+        var finish = "stop"
+        var provider = self.provider.kind
+        var model = self.provider.model
+        let started = ContinuousClock.now
+        var firstToken: Duration?
+        for f in earlyFlags { out.yield(.flag(f)) }
+
+        func release(_ step: OutputScreen.Step) -> Bool {
+            for f in step.reported { out.yield(.flag(f)) }
+            if !step.text.isEmpty {
+                let text = redaction.restore(step.text)
+                if firstToken == nil { firstToken = .now - started }
+                sent += text
+                out.yield(.delta(text))
+            }
+            if let stop = step.stop {
+                out.yield(.flag(stop))
+                finish = "content_filter"
+                return false
+            }
+            return true
+        }
+
+        do {
+            streaming: for try await chunk in self.provider.stream(request) {
+                switch chunk {
+                case .delta(let d): if !release(screen.feed(d)) { break streaming }
+                case .usage(let u): usage = u
+                case .finish(let f): finish = f
+                case .servedBy(let p, let m): provider = p; model = m
+                }
+            }
+            if screen.stopped == nil { _ = release(screen.finish()) }
+        } catch let e as InferenceError {
+            _ = release(screen.finish())
+            await scheduler.release(lease, tokensUsed: usage?.total)
+            out.yield(.error(e))
+            return
+        } catch {
+            await scheduler.release(lease, tokensUsed: usage?.total)
+            return
+        }
+        await scheduler.release(lease, tokensUsed: usage?.total)
+        out.yield(.done(ChatDone(messageID: UUID(), text: sent, usage: usage, provider: provider, model: model,
+                                 finishReason: finish, firstTokenAfter: firstToken, waited: lease.waited)))
+    }
+
+    /// The answer to an input the screen refuses: the flag with its help message, and nothing sent
+    /// to the endpoint.
+    static func refusal(_ flag: SafetyFlag) -> AsyncStream<ChatEvent> {
+        AsyncStream { out in
+            out.yield(.flag(flag))
+            out.yield(.delta(flag.message))
+            out.yield(.done(ChatDone(messageID: UUID(), text: flag.message, usage: nil, provider: "safety", model: "none",
+                                     finishReason: "refused", firstTokenAfter: nil, waited: .zero)))
+            out.finish()
+        }
+    }
+}
