@@ -19,6 +19,8 @@ public struct AppConfig: Sendable {
     /// Consecutive failures that open the endpoint's breaker, and how long it stays open.
     public var breakerThreshold = 5
     public var breakerCoolDown: Duration = .seconds(30)
+    /// This instance's share of the endpoint's concurrent slots, the queue's deadline.
+    public var scheduler = SchedulerSettings()
     public var environment: Environment = .development
     /// Request bodies above this answer 413 (routes may declare larger limits).
     public var bodyLimit = 1 << 20
@@ -74,6 +76,8 @@ extension AppConfig {
         .init(env: "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT", flag: nil, defaultValue: "60", meaning: "seconds from request to the first text of an answer"),
         .init(env: "QIANXUE_INFERENCE_IDLE_TIMEOUT", flag: nil, defaultValue: "30", meaning: "seconds allowed between two pieces of a stream"),
         .init(env: "QIANXUE_INFERENCE_TOTAL_TIMEOUT", flag: nil, defaultValue: "300", meaning: "seconds for a whole answer"),
+        .init(env: "QIANXUE_INFERENCE_SLOTS", flag: nil, defaultValue: "8", meaning: "concurrent requests this instance sends to the endpoint (its share of the endpoint's slots)"),
+        .init(env: "QIANXUE_INFERENCE_QUEUE_TIMEOUT", flag: nil, defaultValue: "15", meaning: "seconds a request may wait for a slot before 503 with Retry-After"),
         .init(env: "QIANXUE_INFERENCE_BREAKER_FAILURES", flag: nil, defaultValue: "5", meaning: "consecutive endpoint failures that open the breaker (offline provider answers)"),
         .init(env: "QIANXUE_INFERENCE_BREAKER_COOLDOWN", flag: nil, defaultValue: "30", meaning: "seconds before a probe request tries the endpoint again"),
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
@@ -145,12 +149,19 @@ extension AppConfig {
             ("qianxue.inference.idleTimeout", "QIANXUE_INFERENCE_IDLE_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.idle = d }),
             ("qianxue.inference.totalTimeout", "QIANXUE_INFERENCE_TOTAL_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.total = d }),
             ("qianxue.inference.breakerCooldown", "QIANXUE_INFERENCE_BREAKER_COOLDOWN", { (c: inout AppConfig, d: Duration) in c.breakerCoolDown = d }),
+            ("qianxue.inference.queueTimeout", "QIANXUE_INFERENCE_QUEUE_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.scheduler.queueDeadline = d }),
         ] as [(ConfigKey, String, (inout AppConfig, Duration) -> Void)] {
             guard let v = text(key) else { continue }
             guard let seconds = Double(v), seconds > 0, seconds <= 3600 else {
                 throw ConfigError(key: env, problem: "'\(v)' is not a number of seconds between 0 and 3600")
             }
             assign(&c, .milliseconds(Int64(seconds * 1000)))
+        }
+        if let v = text("qianxue.inference.slots") {
+            guard let n = Int(v), (1...10_000).contains(n) else {
+                throw ConfigError(key: "QIANXUE_INFERENCE_SLOTS", problem: "'\(v)' is not a whole number from 1 to 10000")
+            }
+            c.scheduler.slots = n
         }
         if let v = text("qianxue.inference.breakerFailures") {
             guard let n = Int(v), (1...1000).contains(n) else {

@@ -61,7 +61,8 @@ public struct Platform: Sendable {
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: CurriculumService(content: content, database: db),
                             inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
-                                                        breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown)),
+                                                        breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
+                                                        scheduler: config.scheduler),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

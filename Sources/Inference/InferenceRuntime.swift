@@ -17,11 +17,13 @@ public struct InferenceRuntime: Sendable {
     public let endpoint: InferenceEndpoint?
     public let provider: any InferenceProvider
     public let breaker: CircuitBreaker?
+    /// The inference path over the provider: safety, scheduler, events.
+    public let service: InferenceService
     let http: HTTPClient?
 
     /// Uses the endpoint when one is configured, else the offline provider.
     public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
-                breaker: CircuitBreaker = CircuitBreaker()) {
+                breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings()) {
         self.endpoint = endpoint
         if let endpoint {
             let http = InferenceHTTPClient.make(settings: settings)
@@ -34,6 +36,7 @@ public struct InferenceRuntime: Sendable {
             self.breaker = nil
             provider = OfflineProvider()
         }
+        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler))
     }
 
     public var state: State {

@@ -1,0 +1,78 @@
+import Foundation
+import Inference
+import OpenAPIRuntime
+import QianxueAPI
+import QianxueCore
+
+extension APIHandler {
+    func inferenceChat(_ input: Operations.InferenceChat.Input) async throws -> Operations.InferenceChat.Output {
+        let p = try RequestScope.caller()
+        try p.require(.teacher, .schoolAdmin, .admin, to: "use the inference endpoint directly (students talk to the learning companion)")
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the conversation as JSON") }
+        let messages = b.messages.map { ChatMessage(ChatMessage.Role(rawValue: $0.role.rawValue) ?? .user, $0.content) }
+        let maxTokens = b.maxCompletionTokens ?? 512
+        let promptCharacters = messages.reduce(0) { $0 + $1.content.count }
+        let ticket = InferenceTicket(user: p.userID, school: p.schoolID, priority: .teacherInteractive,
+                                     estimatedTokens: promptCharacters + maxTokens)
+        let job = ChatJob(messages: messages, maxCompletionTokens: maxTokens, temperature: b.temperature, ticket: ticket)
+        let events = try await inference.service.start(job)
+
+        let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
+        if wantsStream {
+            let requestID = RequestScope.requestID
+            let sse = events.map { Self.serverSentEvent($0, requestID: requestID) }
+            return .ok(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
+        }
+        var text = ""
+        var flags: [Components.Schemas.SafetyFlagEvent] = []
+        for await e in events {
+            switch e {
+            case .delta(let d): text += d
+            case .flag(let f): flags.append(.init(f))
+            case .error(let failure): throw AppError(.inferenceUnavailable, failure.description)
+            case .done(let d):
+                return .ok(.init(body: .json(.init(
+                    messageId: d.messageID.uuidString.lowercased(), text: text, usage: d.usage.map(Components.Schemas.TokenUsage.init),
+                    provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags))))
+            }
+        }
+        throw AppError(.inferenceUnavailable, "the answer ended without a result")
+    }
+
+    /// One event of the API's stream format; data is compact JSON.
+    static func serverSentEvent(_ e: ChatEvent, requestID: String) -> ServerSentEvent {
+        func json<T: Encodable>(_ value: T) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+        }
+        switch e {
+        case .delta(let d):
+            return ServerSentEvent(event: "delta", data: json(["text": d]))
+        case .flag(let f):
+            return ServerSentEvent(event: "flag", data: json(Components.Schemas.SafetyFlagEvent(f)))
+        case .error(let failure):
+            let problem = AppError(.inferenceUnavailable, failure.description)
+            return ServerSentEvent(event: "error", data: json(["problem": ProblemRenderer.Body(
+                type: problem.type.uri, title: problem.type.title, status: problem.type.status, detail: problem.detail,
+                instance: nil, requestId: requestID, fields: nil, retryAfter: nil, issues: nil)]))
+        case .done(let d):
+            return ServerSentEvent(event: "done", data: json(Components.Schemas.ChatDoneEvent(
+                messageId: d.messageID.uuidString.lowercased(), usage: d.usage.map(Components.Schemas.TokenUsage.init),
+                provider: d.provider, model: d.model, finishReason: d.finishReason)))
+        }
+    }
+}
+
+extension Components.Schemas.SafetyFlagEvent {
+    init(_ f: SafetyFlag) {
+        self.init(category: .init(rawValue: f.category.rawValue) ?? .injection, severity: .init(rawValue: f.severity.rawValue) ?? .high,
+                  ruleId: f.ruleID, message: f.message)
+    }
+}
+
+extension Components.Schemas.TokenUsage {
+    init(_ u: TokenUsage) {
+        self.init(promptTokens: u.promptTokens, completionTokens: u.completionTokens, cachedTokens: u.cachedTokens)
+    }
+}
