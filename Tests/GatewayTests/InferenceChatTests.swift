@@ -28,8 +28,10 @@ final class RecordingEndpoint: Sendable {
 }
 
 @Suite struct InferenceChatTests {
-    func chat(_ client: some TestClientProtocol, _ token: String, _ message: String, stream: Bool) async throws -> (HTTPResponse.Status, String) {
-        let body = try JSONSerialization.data(withJSONObject: ["messages": [["role": "user", "content": message]], "maxCompletionTokens": 16])
+    func chat(_ client: some TestClientProtocol, _ token: String, _ message: String, stream: Bool,
+              maxTokens: Int = 16) async throws -> (HTTPResponse.Status, String) {
+        let body = try JSONSerialization.data(withJSONObject: ["messages": [["role": "user", "content": message]], "maxCompletionTokens": maxTokens,
+                                                               "temperature": 0] as [String: Any])
         var headers = bearer(token)
         headers[.contentType] = "application/json"
         headers[.accept] = stream ? "text/event-stream" : "application/json"
@@ -107,7 +109,8 @@ final class RecordingEndpoint: Sendable {
         }) { f in
             try await f.app().test(.live) { client in
                 let teacher = try await f.token(client, f.teacherA)
-                let (status, body) = try await chat(client, teacher, "Say hello.", stream: true)
+                // 64 tokens: long enough to stream in several pieces past the output screen's hold-back
+                let (status, body) = try await chat(client, teacher, "Write three sentences about the weather.", stream: true, maxTokens: 64)
                 #expect(status == .ok)
                 #expect(body.components(separatedBy: "event: delta").count > 2, "several deltas")
                 #expect(body.contains("event: done"))
