@@ -85,7 +85,9 @@ let package = Package(
         .target(
             name: "Inference",
             dependencies: [
-                "QianxueCore",
+                "QianxueCore", "Persistence",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

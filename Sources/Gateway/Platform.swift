@@ -23,6 +23,7 @@ public struct Platform: Sendable {
         var list = MigrationList(PersistenceMigrations.all)
         list.add(RegistryService.migrations)
         list.add(CurriculumService.migrations)
+        list.add(SQLInferenceLedger.migrations)
         return list
     }
 
@@ -62,7 +63,7 @@ public struct Platform: Sendable {
                             curriculum: CurriculumService(content: content, database: db),
                             inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
                                                         breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
-                                                        scheduler: config.scheduler),
+                                                        scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db)),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

@@ -23,7 +23,8 @@ public struct InferenceRuntime: Sendable {
 
     /// Uses the endpoint when one is configured, else the offline provider.
     public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
-                breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings()) {
+                breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings(),
+                ledger: (any InferenceLedger)? = nil) {
         self.endpoint = endpoint
         if let endpoint {
             let http = InferenceHTTPClient.make(settings: settings)
@@ -36,7 +37,7 @@ public struct InferenceRuntime: Sendable {
             self.breaker = nil
             provider = OfflineProvider()
         }
-        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler))
+        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger)
     }
 
     public var state: State {

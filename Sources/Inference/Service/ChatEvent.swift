@@ -34,9 +34,13 @@ public struct ChatJob: Sendable {
     /// Strings the reply must never contain (the system prompt's sentences, an answer key).
     public var forbidden: [String]
     public var ticket: InferenceTicket
+    /// What the answer is for, in the ledger: `chat`, `companion`, `lesson-plan`, …
+    public var purpose: String
 
     public init(messages: [ChatMessage], maxCompletionTokens: Int = 512, temperature: Double? = nil,
-                passages: [GroundingPassage] = [], names: [NameToRedact] = [], forbidden: [String] = [], ticket: InferenceTicket) {
+                passages: [GroundingPassage] = [], names: [NameToRedact] = [], forbidden: [String] = [], ticket: InferenceTicket,
+                purpose: String = "chat") {
+        self.purpose = purpose
         self.messages = messages
         self.maxCompletionTokens = maxCompletionTokens
         self.temperature = temperature

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The inference path every caller goes through (DESIGN.md §7): input safety (PII redaction,
 /// harm and injection screening), the scheduler, the provider (endpoint with retries, breaker and
@@ -14,10 +15,16 @@ public struct InferenceService: Sendable {
     public let maxPromptCharacters: Int
     public let maxCompletionTokens: Int
     public let holdBack: Int
+    /// Where every request is recorded (none in tests of the path alone).
+    public let ledger: (any InferenceLedger)?
+    let logger: Logger
 
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
                 screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
-                maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 16) {
+                maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 16,
+                ledger: (any InferenceLedger)? = nil, logger: Logger = Logger(label: "qianxue.inference")) {
+        self.ledger = ledger
+        self.logger = logger
         self.provider = provider
         self.scheduler = scheduler
         self.screen = screen
@@ -45,6 +52,7 @@ public struct InferenceService: Sendable {
             m.role == .system ? m : ChatMessage(m.role, redactor.redact(m.content, names: job.names).text)
         }
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
+            await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused)
             return Self.refusal(flag)
         }
 
@@ -55,14 +63,14 @@ public struct InferenceService: Sendable {
         let early = screened.flags.filter { $0.severity > .low }
         return AsyncStream { out in
             let task = Task {
-                await run(request, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early, out: out)
+                await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early, out: out)
                 out.finish()
             }
             out.onTermination = { _ in task.cancel() }
         }
     }
 
-    private func run(_ request: ChatRequest, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
+    private func run(_ request: ChatRequest, job: ChatJob, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
                      earlyFlags: [SafetyFlag], out: AsyncStream<ChatEvent>.Continuation) async {
         var screen = output
         var sent = ""
@@ -103,15 +111,34 @@ public struct InferenceService: Sendable {
         } catch let e as InferenceError {
             _ = release(screen.finish())
             await scheduler.release(lease, tokensUsed: usage?.total)
+            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .failed)
             out.yield(.error(e))
             return
         } catch {
             await scheduler.release(lease, tokensUsed: usage?.total)
+            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .cancelled)
             return
         }
         await scheduler.release(lease, tokensUsed: usage?.total)
+        await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started,
+                     outcome: finish == "content_filter" ? .stopped : .completed)
         out.yield(.done(ChatDone(messageID: UUID(), text: sent, usage: usage, provider: provider, model: model,
                                  finishReason: finish, firstTokenAfter: firstToken, waited: lease.waited)))
+    }
+
+    /// Writes the ledger entry; a failure to write is logged, never shown to the student.
+    private func record(_ job: ChatJob, provider: String, model: String, usage: TokenUsage?, firstToken: Duration?,
+                        duration: Duration, outcome: LedgerEntry.Outcome) async {
+        guard let ledger else { return }
+        func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
+        let entry = LedgerEntry(userID: job.ticket.user, schoolID: job.ticket.school, purpose: job.purpose, provider: provider,
+                                model: model, promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
+                                firstTokenMilliseconds: firstToken.map(ms), durationMilliseconds: ms(duration), outcome: outcome)
+        do {
+            try await ledger.record(entry)
+        } catch {
+            logger.error("the inference ledger could not record a request: \(error)", metadata: ["outcome": "\(outcome.rawValue)"])
+        }
     }
 
     /// The answer to an input the screen refuses: the flag with its help message, and nothing sent

@@ -1,0 +1,109 @@
+import FluentKit
+import Foundation
+import Persistence
+import SQLKit
+
+/// The ledger in the platform's database: one row per request (`inference_requests`) and one per
+/// school and day (`inference_usage_daily`, upserted in the same transaction), so that budgets and
+/// usage hold across gateway instances sharing one PostgreSQL.
+public struct SQLInferenceLedger: InferenceLedger {
+    let database: DatabaseStack
+
+    public init(database: DatabaseStack) {
+        self.database = database
+    }
+
+    public static var migrations: [any Migration] { [CreateInferenceLedger()] }
+
+    /// The rollup's key for requests without a school (province staff).
+    static let noSchool = "-"
+
+    public func record(_ e: LedgerEntry) async throws {
+        try await database.db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.insert(into: "inference_requests")
+                .columns("id", "user_id", "school_id", "day", "purpose", "provider", "model", "prompt_tokens",
+                         "completion_tokens", "first_token_ms", "duration_ms", "outcome", "created_at")
+                .values(SQLBind(e.id), SQLBind(e.userID), SQLBind(e.schoolID), SQLBind(e.day), SQLBind(e.purpose),
+                        SQLBind(e.provider), SQLBind(e.model), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
+                        SQLBind(e.firstTokenMilliseconds), SQLBind(e.durationMilliseconds), SQLBind(e.outcome.rawValue), SQLBind(e.at))
+                .run()
+            let school = e.schoolID?.uuidString.lowercased() ?? Self.noSchool
+            try await sql.insert(into: "inference_usage_daily")
+                .columns("school_key", "day", "requests", "prompt_tokens", "completion_tokens", "refused", "failed")
+                .values(SQLBind(school), SQLBind(e.day), SQLBind(1), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
+                        SQLBind(e.outcome == .refused ? 1 : 0), SQLBind(e.outcome == .failed ? 1 : 0))
+                .onConflict(with: ["school_key", "day"]) { update in
+                    update
+                        .set(SQLIdentifier("requests"), to: SQLRaw("inference_usage_daily.requests + 1"))
+                        .set(SQLIdentifier("prompt_tokens"), to: SQLRaw("inference_usage_daily.prompt_tokens + \(e.promptTokens)"))
+                        .set(SQLIdentifier("completion_tokens"), to: SQLRaw("inference_usage_daily.completion_tokens + \(e.completionTokens)"))
+                        .set(SQLIdentifier("refused"), to: SQLRaw("inference_usage_daily.refused + \(e.outcome == .refused ? 1 : 0)"))
+                        .set(SQLIdentifier("failed"), to: SQLRaw("inference_usage_daily.failed + \(e.outcome == .failed ? 1 : 0)"))
+                }
+                .run()
+        }
+    }
+
+    /// One school's (or the province staff's) use on a day.
+    public struct DailyUsage: Sendable, Equatable {
+        public let requests: Int
+        public let promptTokens: Int
+        public let completionTokens: Int
+        public let refused: Int
+        public let failed: Int
+        public var tokens: Int { promptTokens + completionTokens }
+    }
+
+    public func usage(school: UUID?, day: String) async throws -> DailyUsage {
+        let key = school?.uuidString.lowercased() ?? Self.noSchool
+        let row = try await database.sql.select()
+            .columns("requests", "prompt_tokens", "completion_tokens", "refused", "failed")
+            .from("inference_usage_daily")
+            .where("school_key", .equal, key).where("day", .equal, day)
+            .first()
+        guard let row else { return DailyUsage(requests: 0, promptTokens: 0, completionTokens: 0, refused: 0, failed: 0) }
+        return DailyUsage(requests: try row.decode(column: "requests", as: Int.self),
+                          promptTokens: try row.decode(column: "prompt_tokens", as: Int.self),
+                          completionTokens: try row.decode(column: "completion_tokens", as: Int.self),
+                          refused: try row.decode(column: "refused", as: Int.self),
+                          failed: try row.decode(column: "failed", as: Int.self))
+    }
+}
+
+struct CreateInferenceLedger: AsyncMigration {
+    var name: String { "Inference.0001_CreateInferenceLedger" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("inference_requests")
+            .field("id", .uuid, .identifier(auto: false))
+            .field("user_id", .uuid, .required)
+            .field("school_id", .uuid)
+            .field("day", .string, .required)
+            .field("purpose", .string, .required)
+            .field("provider", .string, .required)
+            .field("model", .string, .required)
+            .field("prompt_tokens", .int, .required)
+            .field("completion_tokens", .int, .required)
+            .field("first_token_ms", .int)
+            .field("duration_ms", .int, .required)
+            .field("outcome", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema("inference_usage_daily")
+            .field("school_key", .string, .required)
+            .field("day", .string, .required)
+            .field("requests", .int, .required)
+            .field("prompt_tokens", .int, .required)
+            .field("completion_tokens", .int, .required)
+            .field("refused", .int, .required)
+            .field("failed", .int, .required)
+            .unique(on: "school_key", "day")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("inference_usage_daily").delete()
+        try await database.schema("inference_requests").delete()
+    }
+}
