@@ -76,3 +76,21 @@ extension Components.Schemas.TokenUsage {
         self.init(promptTokens: u.promptTokens, completionTokens: u.completionTokens, cachedTokens: u.cachedTokens)
     }
 }
+
+extension APIHandler {
+    func getInferenceStatus(_ input: Operations.GetInferenceStatus.Input) async throws -> Operations.GetInferenceStatus.Output {
+        try RequestScope.caller().require(.admin, to: "read the inference status")
+        let service = inference.service
+        let snapshot = await service.scheduler.snapshot
+        return .ok(.init(body: .json(.init(
+            provider: inference.endpoint?.baseURL.absoluteString ?? "offline",
+            model: inference.endpoint?.model ?? (inference.endpoint == nil ? OfflineProvider.modelName : "(server default)"),
+            state: .init(rawValue: inference.state.rawValue) ?? .unavailable,
+            breaker: inference.breaker.flatMap { .init(rawValue: $0.state.rawValue) },
+            slots: snapshot.slots, inFlight: snapshot.inFlight,
+            queued: .init(teacher: snapshot.queued[.teacherInteractive] ?? 0, student: snapshot.queued[.studentInteractive] ?? 0,
+                          batch: snapshot.queued[.batch] ?? 0),
+            firstTokenP50Ms: service.firstTokens.quantile(0.5), firstTokenP95Ms: service.firstTokens.quantile(0.95),
+            firstTokenSamples: service.firstTokens.count))))
+    }
+}

@@ -17,6 +17,8 @@ public struct InferenceService: Sendable {
     public let holdBack: Int
     /// Where every request is recorded (none in tests of the path alone).
     public let ledger: (any InferenceLedger)?
+    /// First-token latencies of recent answers (the status endpoint's p50/p95).
+    public let firstTokens = FirstTokenWindow()
     let logger: Logger
 
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
@@ -120,6 +122,7 @@ public struct InferenceService: Sendable {
             return
         }
         await scheduler.release(lease, tokensUsed: usage?.total)
+        if let firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
         await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started,
                      outcome: finish == "content_filter" ? .stopped : .completed)
         out.yield(.done(ChatDone(messageID: UUID(), text: sent, usage: usage, provider: provider, model: model,
