@@ -1,4 +1,5 @@
 @preconcurrency import Prometheus
+import Inference
 import Synchronization
 
 /// The gateway's Prometheus registry: one per application, emitted at `/metrics`.
@@ -15,6 +16,8 @@ public final class GatewayMetrics: Sendable {
 
     /// The registry's own lookups allocate label arrays; the series a gateway serves are few, so keep them.
     private let series = Mutex<[String: (Counter, DurationHistogram)]>([:])
+    /// The inference totals at the last scrape, so that counters advance by what happened since.
+    let inferenceExported = Mutex(InferenceCounters.Totals())
 
     public init() {}
 

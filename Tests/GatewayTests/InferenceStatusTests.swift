@@ -30,6 +30,16 @@ import TestSupport
                 try await client.execute(uri: "/v1/inference/status", method: .get, headers: bearer(teacher)) { r in
                     #expect(r.isProblem(.forbidden))
                 }
+                // and Prometheus sees the same: one completed request, its tokens, the queue and the breaker
+                for _ in 0..<2 {   // a second scrape must not count the request twice
+                    try await client.execute(uri: "/metrics", method: .get) { r in
+                        #expect(r.text.contains(#"qianxue_inference_requests_total{outcome="completed"} 1"#))
+                        #expect(r.text.contains(#"qianxue_inference_queue_depth{class="student"} 0"#))
+                        #expect(r.text.contains("qianxue_inference_breaker_open 0"))
+                        #expect(r.text.contains(#"qianxue_inference_tokens_total{direction="completion"}"#))
+                        #expect(r.text.contains("qianxue_inference_slots 6"))
+                    }
+                }
             }
         }
     }

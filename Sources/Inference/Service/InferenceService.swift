@@ -19,6 +19,8 @@ public struct InferenceService: Sendable {
     public let ledger: (any InferenceLedger)?
     /// First-token latencies of recent answers (the status endpoint's p50/p95).
     public let firstTokens = FirstTokenWindow()
+    /// Requests by outcome and tokens since start (Prometheus).
+    public let counters = InferenceCounters()
     let logger: Logger
 
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
@@ -129,9 +131,10 @@ public struct InferenceService: Sendable {
                                  finishReason: finish, firstTokenAfter: firstToken, waited: lease.waited)))
     }
 
-    /// Writes the ledger entry; a failure to write is logged, never shown to the student.
+    /// Counts the request and writes the ledger entry; a failure to write is logged, never shown to the student.
     private func record(_ job: ChatJob, provider: String, model: String, usage: TokenUsage?, firstToken: Duration?,
                         duration: Duration, outcome: LedgerEntry.Outcome) async {
+        counters.add(outcome: outcome, provider: provider, usage: usage)
         guard let ledger else { return }
         func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
         let entry = LedgerEntry(userID: job.ticket.user, schoolID: job.ticket.school, purpose: job.purpose, provider: provider,
