@@ -89,6 +89,16 @@ final class RecordingEndpoint: Sendable {
                 #expect(try await chat(client, teacher, "   ", stream: true).0 == .badRequest)
                 #expect(try await chat(client, teacher, String(repeating: "长", count: 16_001), stream: true).0 == .contentTooLarge,
                         "a prompt over the size limit: 413 before any token is spent")
+                // invalid UTF-8 inside the JSON: a 400 problem, not a crash
+                var bytes = Array(#"{"messages":[{"role":"user","content":"caf"#.utf8)
+                bytes += [0xC3, 0x28]   // an invalid two-byte sequence
+                bytes += Array(#""}]}"#.utf8)
+                var raw = bearer(teacher)
+                raw[.contentType] = "application/json"
+                try await client.execute(uri: "/v1/inference/chat", method: .post, headers: raw, body: ByteBuffer(bytes: bytes)) { r in
+                    #expect(r.status == .badRequest)
+                    #expect(r.isProblem(.validation))
+                }
                 let many = (0..<5).map { _ in ["role": "user", "content": String(repeating: "长", count: 3_500)] }
                 var headers = bearer(teacher)
                 headers[.contentType] = "application/json"
