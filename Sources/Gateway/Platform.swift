@@ -63,7 +63,8 @@ public struct Platform: Sendable {
                             curriculum: CurriculumService(content: content, database: db),
                             inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
                                                         breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
-                                                        scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db)),
+                                                        scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
+                                                        quotas: InferenceQuotas(database: db)),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

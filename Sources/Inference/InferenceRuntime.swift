@@ -24,7 +24,7 @@ public struct InferenceRuntime: Sendable {
     /// Uses the endpoint when one is configured, else the offline provider.
     public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
                 breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings(),
-                ledger: (any InferenceLedger)? = nil) {
+                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil) {
         self.endpoint = endpoint
         if let endpoint {
             let http = InferenceHTTPClient.make(settings: settings)
@@ -37,7 +37,7 @@ public struct InferenceRuntime: Sendable {
             self.breaker = nil
             provider = OfflineProvider()
         }
-        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger)
+        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger, quotas: quotas)
     }
 
     public var state: State {

@@ -16,6 +16,13 @@ public enum PlatformCalendar {
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 
+    /// Seconds from `date` to the next midnight in Asia/Shanghai (at least 1): when daily budgets renew.
+    public static func secondsUntilNextDay(after date: Date) -> Int {
+        let start = calendar.startOfDay(for: date)
+        let next = calendar.date(byAdding: .day, value: 1, to: start)!
+        return max(1, Int(next.timeIntervalSince(date).rounded(.up)))
+    }
+
     /// Parses `YYYY-MM-DD` strictly (a real calendar date).
     public static func parseDay(_ text: String) -> DateComponents? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -14,7 +14,8 @@ extension APIHandler {
         let promptCharacters = messages.reduce(0) { $0 + $1.content.count }
         let ticket = InferenceTicket(user: p.userID, school: p.schoolID, priority: .teacherInteractive,
                                      estimatedTokens: promptCharacters + maxTokens)
-        let job = ChatJob(messages: messages, maxCompletionTokens: maxTokens, temperature: b.temperature, ticket: ticket)
+        let county = try await p.schoolID.asyncFlatMap { try await registry.school($0)?.countyCode.rawValue }
+        let job = ChatJob(messages: messages, maxCompletionTokens: maxTokens, temperature: b.temperature, ticket: ticket, county: county)
         let events = try await inference.service.start(job)
 
         let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }

@@ -16,6 +16,8 @@ enum InferenceProblems {
             case .overloaded(let retry): return AppError(.overloaded, e.description, retryAfter: retry)
             case .streamInProgress: return AppError(.rateLimited, e.description, retryAfter: 2)
             }
+        case let e as QuotaExceeded:
+            return AppError(.quotaExceeded, e.description, retryAfter: e.retryAfter)
         case let e as InferenceError:
             return AppError(.inferenceUnavailable, e.description)
         default:

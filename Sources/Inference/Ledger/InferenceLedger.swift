@@ -20,6 +20,8 @@ public struct LedgerEntry: Sendable, Equatable {
     public let id: UUID
     public let userID: UUID
     public let schoolID: UUID?
+    /// The school's county (GB/T 2260), for the county's daily rollup and budget.
+    public let county: String?
     public let purpose: String
     public let provider: String
     public let model: String
@@ -30,10 +32,10 @@ public struct LedgerEntry: Sendable, Equatable {
     public let outcome: Outcome
     public let at: Date
 
-    public init(id: UUID = UUID(), userID: UUID, schoolID: UUID?, purpose: String, provider: String, model: String,
+    public init(id: UUID = UUID(), userID: UUID, schoolID: UUID?, county: String? = nil, purpose: String, provider: String, model: String,
                 promptTokens: Int, completionTokens: Int, firstTokenMilliseconds: Int?, durationMilliseconds: Int,
                 outcome: Outcome, at: Date = Date()) {
-        self.id = id; self.userID = userID; self.schoolID = schoolID; self.purpose = purpose; self.provider = provider
+        self.id = id; self.userID = userID; self.schoolID = schoolID; self.county = county; self.purpose = purpose; self.provider = provider
         self.model = model; self.promptTokens = promptTokens; self.completionTokens = completionTokens
         self.firstTokenMilliseconds = firstTokenMilliseconds; self.durationMilliseconds = durationMilliseconds
         self.outcome = outcome; self.at = at

@@ -4,7 +4,8 @@ import Persistence
 import SQLKit
 
 /// The ledger in the platform's database: one row per request (`inference_requests`) and one per
-/// school and day (`inference_usage_daily`, upserted in the same transaction), so that budgets and
+/// school and day and one per county and day (`inference_usage_daily`, upserted in the same
+/// transaction), so that budgets and
 /// usage hold across gateway instances sharing one PostgreSQL.
 public struct SQLInferenceLedger: InferenceLedger {
     let database: DatabaseStack
@@ -13,7 +14,7 @@ public struct SQLInferenceLedger: InferenceLedger {
         self.database = database
     }
 
-    public static var migrations: [any Migration] { [CreateInferenceLedger()] }
+    public static var migrations: [any Migration] { [CreateInferenceLedger(), CreateInferenceQuotas()] }
 
     /// The rollup's key for requests without a school (province staff).
     static let noSchool = "-"
@@ -28,20 +29,22 @@ public struct SQLInferenceLedger: InferenceLedger {
                         SQLBind(e.provider), SQLBind(e.model), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
                         SQLBind(e.firstTokenMilliseconds), SQLBind(e.durationMilliseconds), SQLBind(e.outcome.rawValue), SQLBind(e.at))
                 .run()
-            let school = e.schoolID?.uuidString.lowercased() ?? Self.noSchool
-            try await sql.insert(into: "inference_usage_daily")
-                .columns("school_key", "day", "requests", "prompt_tokens", "completion_tokens", "refused", "failed")
-                .values(SQLBind(school), SQLBind(e.day), SQLBind(1), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
-                        SQLBind(e.outcome == .refused ? 1 : 0), SQLBind(e.outcome == .failed ? 1 : 0))
-                .onConflict(with: ["school_key", "day"]) { update in
-                    update
-                        .set(SQLIdentifier("requests"), to: SQLRaw("inference_usage_daily.requests + 1"))
-                        .set(SQLIdentifier("prompt_tokens"), to: SQLRaw("inference_usage_daily.prompt_tokens + \(e.promptTokens)"))
-                        .set(SQLIdentifier("completion_tokens"), to: SQLRaw("inference_usage_daily.completion_tokens + \(e.completionTokens)"))
-                        .set(SQLIdentifier("refused"), to: SQLRaw("inference_usage_daily.refused + \(e.outcome == .refused ? 1 : 0)"))
-                        .set(SQLIdentifier("failed"), to: SQLRaw("inference_usage_daily.failed + \(e.outcome == .failed ? 1 : 0)"))
-                }
-                .run()
+            let keys = [e.schoolID.map { QuotaScope.school($0).key } ?? Self.noSchool] + (e.county.map { [QuotaScope.county($0).key] } ?? [])
+            for key in keys {
+                try await sql.insert(into: "inference_usage_daily")
+                    .columns("school_key", "day", "requests", "prompt_tokens", "completion_tokens", "refused", "failed")
+                    .values(SQLBind(key), SQLBind(e.day), SQLBind(1), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
+                            SQLBind(e.outcome == .refused ? 1 : 0), SQLBind(e.outcome == .failed ? 1 : 0))
+                    .onConflict(with: ["school_key", "day"]) { update in
+                        update
+                            .set(SQLIdentifier("requests"), to: SQLRaw("inference_usage_daily.requests + 1"))
+                            .set(SQLIdentifier("prompt_tokens"), to: SQLRaw("inference_usage_daily.prompt_tokens + \(e.promptTokens)"))
+                            .set(SQLIdentifier("completion_tokens"), to: SQLRaw("inference_usage_daily.completion_tokens + \(e.completionTokens)"))
+                            .set(SQLIdentifier("refused"), to: SQLRaw("inference_usage_daily.refused + \(e.outcome == .refused ? 1 : 0)"))
+                            .set(SQLIdentifier("failed"), to: SQLRaw("inference_usage_daily.failed + \(e.outcome == .failed ? 1 : 0)"))
+                    }
+                    .run()
+            }
         }
     }
 

@@ -36,11 +36,14 @@ public struct ChatJob: Sendable {
     public var ticket: InferenceTicket
     /// What the answer is for, in the ledger: `chat`, `companion`, `lesson-plan`, …
     public var purpose: String
+    /// The school's county, for the county's budget and rollup.
+    public var county: String?
 
     public init(messages: [ChatMessage], maxCompletionTokens: Int = 512, temperature: Double? = nil,
                 passages: [GroundingPassage] = [], names: [NameToRedact] = [], forbidden: [String] = [], ticket: InferenceTicket,
-                purpose: String = "chat") {
+                purpose: String = "chat", county: String? = nil) {
         self.purpose = purpose
+        self.county = county
         self.messages = messages
         self.maxCompletionTokens = maxCompletionTokens
         self.temperature = temperature

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QianxueCore
 
 /// The inference path every caller goes through (DESIGN.md §7): input safety (PII redaction,
 /// harm and injection screening), the scheduler, the provider (endpoint with retries, breaker and
@@ -17,6 +18,8 @@ public struct InferenceService: Sendable {
     public let holdBack: Int
     /// Where every request is recorded (none in tests of the path alone).
     public let ledger: (any InferenceLedger)?
+    /// Daily token budgets per school and county (none: unlimited).
+    public let quotas: InferenceQuotas?
     /// First-token latencies of recent answers (the status endpoint's p50/p95).
     public let firstTokens = FirstTokenWindow()
     /// Requests by outcome and tokens since start (Prometheus).
@@ -26,8 +29,10 @@ public struct InferenceService: Sendable {
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
                 screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
                 maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 16,
-                ledger: (any InferenceLedger)? = nil, logger: Logger = Logger(label: "qianxue.inference")) {
+                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
+                logger: Logger = Logger(label: "qianxue.inference")) {
         self.ledger = ledger
+        self.quotas = quotas
         self.logger = logger
         self.provider = provider
         self.scheduler = scheduler
@@ -58,6 +63,11 @@ public struct InferenceService: Sendable {
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
             await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused)
             return Self.refusal(flag)
+        }
+        // Help for a student in distress never waits on a budget; everything else does.
+        if let quotas, let spent = try await quotas.exceeded(school: job.ticket.school, county: job.county,
+                                                             day: PlatformCalendar.day(of: Date())) {
+            throw spent
         }
 
         let lease = try await scheduler.acquire(job.ticket)
@@ -137,7 +147,7 @@ public struct InferenceService: Sendable {
         counters.add(outcome: outcome, provider: provider, usage: usage)
         guard let ledger else { return }
         func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
-        let entry = LedgerEntry(userID: job.ticket.user, schoolID: job.ticket.school, purpose: job.purpose, provider: provider,
+        let entry = LedgerEntry(userID: job.ticket.user, schoolID: job.ticket.school, county: job.county, purpose: job.purpose, provider: provider,
                                 model: model, promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
                                 firstTokenMilliseconds: firstToken.map(ms), durationMilliseconds: ms(duration), outcome: outcome)
         do {
