@@ -119,9 +119,19 @@ final class RecordingEndpoint: Sendable {
         }) { f in
             try await f.app().test(.live) { client in
                 let teacher = try await f.token(client, f.teacherA)
-                // 64 tokens: long enough to stream in several pieces past the output screen's hold-back
-                let (status, body) = try await chat(client, teacher, "Write three sentences about the weather.", stream: true, maxTokens: 64)
-                #expect(status == .ok)
+                // 48 tokens: long enough to stream in several pieces past the output screen's hold-back.
+                // Read with a generous timeout: on a loaded 2-core machine the model may run at 5 tokens/s.
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
+                request.method = .POST
+                request.headers.add(name: "authorization", value: "Bearer \(teacher)")
+                request.headers.add(name: "content-type", value: "application/json")
+                request.headers.add(name: "accept", value: "text/event-stream")
+                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
+                    "messages": [["role": "user", "content": "Write three sentences about the weather."]],
+                    "maxCompletionTokens": 48, "temperature": 0] as [String: Any])))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                #expect(response.status == .ok)
+                let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
                 #expect(body.components(separatedBy: "event: delta").count > 2, "several deltas")
                 #expect(body.contains("event: done"))
                 #expect(body.contains("\"model\":\"\(RealInference.model)\""))
