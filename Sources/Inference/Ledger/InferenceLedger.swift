@@ -31,6 +31,8 @@ public struct LedgerEntry: Sendable, Equatable {
     public let durationMilliseconds: Int
     public let outcome: Outcome
     public let at: Date
+    /// The safety decisions taken on this request (category, severity, rule, stage; never text).
+    public var decisions: [SafetyDecision] = []
 
     public init(id: UUID = UUID(), userID: UUID, schoolID: UUID?, county: String? = nil, purpose: String, provider: String, model: String,
                 promptTokens: Int, completionTokens: Int, firstTokenMilliseconds: Int?, durationMilliseconds: Int,

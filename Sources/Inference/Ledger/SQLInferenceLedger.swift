@@ -14,7 +14,7 @@ public struct SQLInferenceLedger: InferenceLedger {
         self.database = database
     }
 
-    public static var migrations: [any Migration] { [CreateInferenceLedger(), CreateInferenceQuotas()] }
+    public static var migrations: [any Migration] { [CreateInferenceLedger(), CreateInferenceQuotas(), CreateSafetyDecisions()] }
 
     /// The rollup's key for requests without a school (province staff).
     static let noSchool = "-"
@@ -29,6 +29,13 @@ public struct SQLInferenceLedger: InferenceLedger {
                         SQLBind(e.provider), SQLBind(e.model), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
                         SQLBind(e.firstTokenMilliseconds), SQLBind(e.durationMilliseconds), SQLBind(e.outcome.rawValue), SQLBind(e.at))
                 .run()
+            for d in e.decisions {
+                try await sql.insert(into: "inference_safety_decisions")
+                    .columns("request_id", "category", "severity", "rule_id", "stage", "created_at")
+                    .values(SQLBind(e.id), SQLBind(d.category.rawValue), SQLBind(d.severity.rawValue), SQLBind(d.ruleID),
+                            SQLBind(d.stage.rawValue), SQLBind(e.at))
+                    .run()
+            }
             let keys = [e.schoolID.map { QuotaScope.school($0).key } ?? Self.noSchool] + (e.county.map { [QuotaScope.county($0).key] } ?? [])
             for key in keys {
                 try await sql.insert(into: "inference_usage_daily")
@@ -56,6 +63,25 @@ public struct SQLInferenceLedger: InferenceLedger {
         public let refused: Int
         public let failed: Int
         public var tokens: Int { promptTokens + completionTokens }
+    }
+
+    /// The safety decisions recorded on a day, counted by category and severity (for reports and tests).
+    public func decisionCounts(day: String) async throws -> [String: Int] {
+        let rows = try await database.sql.select()
+            .column(SQLColumn("category", table: "d")).column(SQLColumn("severity", table: "d")).column(SQLColumn("stage", table: "d"))
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLIdentifier("inference_safety_decisions"), as: SQLIdentifier("d")))
+            .join(SQLAlias(SQLIdentifier("inference_requests"), as: SQLIdentifier("r")),
+                  on: SQLColumn("id", table: "r"), .equal, SQLColumn("request_id", table: "d"))
+            .where(SQLColumn("day", table: "r"), .equal, SQLBind(day))
+            .groupBy(SQLColumn("category", table: "d")).groupBy(SQLColumn("severity", table: "d")).groupBy(SQLColumn("stage", table: "d"))
+            .all()
+        var out: [String: Int] = [:]
+        for row in rows {
+            let key = "\(try row.decode(column: "stage", as: String.self)) \(try row.decode(column: "category", as: String.self))/\(try row.decode(column: "severity", as: String.self))"
+            out[key] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
     }
 
     public func usage(school: UUID?, day: String) async throws -> DailyUsage {

@@ -61,7 +61,8 @@ public struct InferenceService: Sendable {
             m.role == .system ? m : ChatMessage(m.role, redactor.redact(m.content, names: job.names).text)
         }
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
-            await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused)
+            await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused,
+                         decisions: screened.decisions)
             return Self.refusal(flag)
         }
         // Help for a student in distress never waits on a budget; everything else does.
@@ -77,7 +78,8 @@ public struct InferenceService: Sendable {
         let early = screened.flags.filter { $0.severity > .low }
         return AsyncStream { out in
             let task = Task {
-                await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early, out: out)
+                await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early,
+                          inputDecisions: screened.decisions, out: out)
                 out.finish()
             }
             out.onTermination = { _ in task.cancel() }
@@ -85,7 +87,7 @@ public struct InferenceService: Sendable {
     }
 
     private func run(_ request: ChatRequest, job: ChatJob, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
-                     earlyFlags: [SafetyFlag], out: AsyncStream<ChatEvent>.Continuation) async {
+                     earlyFlags: [SafetyFlag], inputDecisions: [SafetyDecision], out: AsyncStream<ChatEvent>.Continuation) async {
         var screen = output
         var sent = ""
         var usage: TokenUsage?
@@ -94,10 +96,12 @@ public struct InferenceService: Sendable {
         var model = self.provider.model
         let started = ContinuousClock.now
         var firstToken: Duration?
+        var outputFlags: [SafetyFlag] = []
         for f in earlyFlags { out.yield(.flag(f)) }
 
         func release(_ step: OutputScreen.Step) -> Bool {
             for f in step.reported { out.yield(.flag(f)) }
+            outputFlags += step.reported
             if !step.text.isEmpty {
                 let text = redaction.restore(step.text)
                 if firstToken == nil { firstToken = .now - started }
@@ -105,6 +109,7 @@ public struct InferenceService: Sendable {
                 out.yield(.delta(text))
             }
             if let stop = step.stop {
+                outputFlags.append(stop)
                 out.yield(.flag(stop))
                 finish = "content_filter"
                 return false
@@ -125,33 +130,38 @@ public struct InferenceService: Sendable {
         } catch let e as InferenceError {
             _ = release(screen.finish())
             await scheduler.release(lease, tokensUsed: usage?.total)
-            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .failed)
+            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .failed,
+                         decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
             out.yield(.error(e))
             return
         } catch {
             await scheduler.release(lease, tokensUsed: usage?.total)
-            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .cancelled)
+            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .cancelled,
+                         decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
             return
         }
         await scheduler.release(lease, tokensUsed: usage?.total)
         if let firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
         await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started,
-                     outcome: finish == "content_filter" ? .stopped : .completed)
+                     outcome: finish == "content_filter" ? .stopped : .completed,
+                     decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
         out.yield(.done(ChatDone(messageID: UUID(), text: sent, usage: usage, provider: provider, model: model,
                                  finishReason: finish, firstTokenAfter: firstToken, waited: lease.waited)))
     }
 
     /// Counts the request and writes the ledger entry; a failure to write is logged, never shown to the student.
     private func record(_ job: ChatJob, provider: String, model: String, usage: TokenUsage?, firstToken: Duration?,
-                        duration: Duration, outcome: LedgerEntry.Outcome) async {
+                        duration: Duration, outcome: LedgerEntry.Outcome, decisions: [SafetyDecision]) async {
         counters.add(outcome: outcome, provider: provider, usage: usage)
         guard let ledger else { return }
         func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
         let entry = LedgerEntry(userID: job.ticket.user, schoolID: job.ticket.school, county: job.county, purpose: job.purpose, provider: provider,
                                 model: model, promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
                                 firstTokenMilliseconds: firstToken.map(ms), durationMilliseconds: ms(duration), outcome: outcome)
+        var withDecisions = entry
+        withDecisions.decisions = decisions
         do {
-            try await ledger.record(entry)
+            try await ledger.record(withDecisions)
         } catch {
             logger.error("the inference ledger could not record a request: \(error)", metadata: ["outcome": "\(outcome.rawValue)"])
         }
