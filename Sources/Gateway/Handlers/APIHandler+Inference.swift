@@ -41,11 +41,16 @@ extension APIHandler {
     }
 
     /// One event of the API's stream format; data is compact JSON.
+    /// One encoder for every event of every stream (a delta every few milliseconds).
+    static let eventEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     static func serverSentEvent(_ e: ChatEvent, requestID: String) -> ServerSentEvent {
         func json<T: Encodable>(_ value: T) -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+            (try? String(decoding: eventEncoder.encode(value), as: UTF8.self)) ?? "{}"
         }
         switch e {
         case .delta(let d):

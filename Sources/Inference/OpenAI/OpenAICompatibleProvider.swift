@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
-import NIOHTTP1
 
 /// The provider for any OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama, OpenAI):
 /// `POST {base}/chat/completions`, streamed as server-sent events with the usage chunk last. One
@@ -94,6 +93,8 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     /// What the stream has said so far.
     struct StreamState {
         let limit: Int
+        /// One decoder for the whole stream: a chunk arrives every few milliseconds.
+        let decoder = JSONDecoder()
         var characters = 0
         var finished = false
         var done = false
@@ -102,7 +103,7 @@ public struct OpenAICompatibleProvider: InferenceProvider {
                              watchdog: StreamWatchdog) throws {
             let trimmed = payload.trimmingCharacters(in: .whitespaces)
             if trimmed == "[DONE]" { done = true; finished = true; return }
-            guard let chunk = try? JSONDecoder().decode(OpenAIWire.Chunk.self, from: Data(trimmed.utf8)) else {
+            guard let chunk = try? decoder.decode(OpenAIWire.Chunk.self, from: Data(trimmed.utf8)) else {
                 throw InferenceError.malformed("a stream event that is not a JSON chunk: \(trimmed.prefix(80))")
             }
             if let e = chunk.error {

@@ -57,8 +57,11 @@ public struct InferenceService: Sendable {
         // Input safety: the newest message screened; every message but the system prompt (which the
         // caller writes) redacted — earlier replies too, since names were restored in them.
         let screened = screen.check(last.content, names: job.names, redactor: redactor)
-        let messages = job.messages.map { m -> ChatMessage in
-            m.role == .system ? m : ChatMessage(m.role, redactor.redact(m.content, names: job.names).text)
+        let lastIndex = job.messages.lastIndex { $0.role == .user }
+        let messages = job.messages.enumerated().map { i, m -> ChatMessage in
+            if m.role == .system { return m }
+            // the newest message was redacted by the screen already
+            return ChatMessage(m.role, i == lastIndex ? screened.redaction.text : redactor.redact(m.content, names: job.names).text)
         }
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
             await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused,
