@@ -52,6 +52,7 @@ import Testing
         ("a pattern that does not compile", "severity: high\n    languages: [zh]\n    patterns: ['(未闭合']"),
         ("an unknown severity", "severity: urgent\n    languages: [zh]\n    terms: [打架]"),
         ("no terms and no patterns", "severity: high\n    languages: [zh]"),
+        ("an output pattern that is not a finite alternation", "severity: high\n    languages: [zh]\n    patterns: ['我.{0,3}想死']"),
         ("a downgrade that is not lower", "severity: low\n    languages: [zh]\n    terms: [打架]\n    downgrade: {to: medium, context: [历史]}"),
     ])
     func aBrokenRuleFileIsRejectedNamingTheFile(_ what: String, _ rule: String) throws {

@@ -29,6 +29,36 @@ import Testing
         #expect(result.stop == nil)
     }
 
+    @Test func textThatCannotBecomeAMatchGoesOutWithTheDeltaThatBroughtIt() {
+        // given: the default screen holds back only what could still grow into a match
+        var screen = OutputScreen(forbidden: ["你是黔学学伴，面向贵州中小学生"])
+
+        // when
+        let first = screen.feed("同学")
+        let second = screen.feed("们好，")
+        let third = screen.feed("你")
+
+        // then: a first token is never delayed by a fixed window; "你" may start the forbidden string
+        #expect(first.text == "同学")
+        #expect(second.text == "们好，")
+        #expect(third.text == "")
+        #expect(screen.feed("们").text == "你们")
+    }
+
+    @Test func aSpelledOutPatternSplitAcrossDeltasStopsBeforeAnyOfItsWords() {
+        // given: selfharm.method.zh is the pattern (怎么|怎样|如何|…)(才能)?(自杀|割腕|…)
+        var screen = OutputScreen(forbidden: [])
+        let deltas = ["你问的是", "怎", "么才", "能割", "腕吗"]
+
+        // when
+        let result = stream(deltas, &screen)
+
+        // then
+        #expect(result.stop?.category == .selfHarm)
+        #expect(result.stop?.ruleID == "selfharm.method.zh")
+        #expect(result.sent == "你问的是")
+    }
+
     @Test func theLastSixteenCharactersAreHeldBackUntilTheEnd() {
         // given
         var screen = OutputScreen(holdBack: 16, forbidden: [])

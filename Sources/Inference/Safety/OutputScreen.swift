@@ -1,6 +1,9 @@
-/// Screens a model's reply while it streams. It holds back the last `holdBack` characters (and any
-/// longer end that could still grow into a term or a forbidden string), so that a severe match or a
-/// leak that spans chunk boundaries stops the reply before any of those words are released.
+/// Screens a model's reply while it streams. It holds back exactly the end of the text that could
+/// still grow into a flagged term (output patterns are spelled out into terms), a forbidden string,
+/// or an exception that would cancel a match — never more than that unless `holdBack` asks for a
+/// fixed extra window — so that a severe match or a leak that spans chunk boundaries stops the
+/// reply before any of its words are released, while text that cannot become one goes out with
+/// the delta that brought it: the screen adds no delay to a first token that starts no term.
 ///
 /// Feed it each delta; send the `text` of each step; stop the stream when a step has a `stop` flag;
 /// call `finish()` at the end of the stream to release what was held back.
@@ -21,7 +24,8 @@ public struct OutputScreen: Sendable {
         }
     }
 
-    /// How many characters (Unicode scalars) stay unsent at the end of the stream so far.
+    /// Characters (Unicode scalars) held back at the end of the stream beyond those that could
+    /// still become a match (0: only those).
     public let holdBack: Int
     private let lexicon: SafetyLexicon
     private let forbidden: TermAutomaton
@@ -36,19 +40,15 @@ public struct OutputScreen: Sendable {
     /// How much already-sent text is kept for patterns that straddle it (terms need none: the end
     /// of the text that could still grow into a term is never sent early).
     private static let sentTail = 16
-    /// The screen looks again once this many new characters have arrived (or at the end): most
-    /// deltas are a character or two, and text is released only after it has been looked at.
-    private static let batch = 4
-    private var arrivedSinceLook = 0
 
     /// - Parameters:
-    ///   - holdBack: characters held back from the end of the stream so far.
+    ///   - holdBack: extra characters held back from the end of the stream so far.
     ///   - forbidden: strings the reply must never contain, such as the system prompt's distinctive
     ///     sentences or an answer key; compared folded like the lexicons and on their letters,
     ///     digits and Chinese characters only, so a change of punctuation or spacing still leaks.
     ///     Latin letters and digits at either end match whole words ("答案：B" is not leaked by
     ///     "答案。Before"); a string of a character or two would stop most replies.
-    public init(holdBack: Int = 16, forbidden: [String], lexicon: SafetyLexicon = .shipped) {
+    public init(holdBack: Int = 0, forbidden: [String], lexicon: SafetyLexicon = .shipped) {
         self.holdBack = max(0, holdBack)
         self.lexicon = lexicon
         self.forbidden = TermAutomaton(forbidden.map { SafetyText(skeletonOf: $0).scalars })
@@ -57,10 +57,7 @@ public struct OutputScreen: Sendable {
     /// Takes the next delta of the reply.
     public mutating func feed(_ delta: String) -> Step {
         if let stopped { return Step(text: "", stop: stopped, reported: []) }
-        let before = window.count
         window.append(contentsOf: delta.unicodeScalars)
-        arrivedSinceLook += window.count - before
-        guard arrivedSinceLook >= Self.batch else { return Step(text: "", stop: nil, reported: []) }
         return evaluate(finishing: false)
     }
 
@@ -71,7 +68,6 @@ public struct OutputScreen: Sendable {
     }
 
     private mutating func evaluate(finishing: Bool) -> Step {
-        arrivedSinceLook = 0
         let text = SafetyText(window)
         let firstUnsent = text.origin.firstIndex { $0 >= unsent } ?? text.count
         var releaseEnd = finishing ? window.count : window.count - holdBack
@@ -106,7 +102,7 @@ public struct OutputScreen: Sendable {
         let scan = lexicon.scan(text, stage: .output)
         contextRules.formUnion(scan.contextRules)
         for m in scan.matches.sorted(by: { $0.start < $1.start }) where m.end > firstUnsent {
-            let reach = m.byPattern ? max(1, lexicon.rules[m.rule].exceptReach) : lexicon.rules[m.rule].exceptReach
+            let reach = lexicon.rules[m.rule].exceptReach
             if !finishing && m.end + reach > text.count {
                 // an exception or a longer match may still arrive: decide later, send none of it
                 releaseEnd = min(releaseEnd, text.rawIndex(m.start))

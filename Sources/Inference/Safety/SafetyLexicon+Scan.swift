@@ -6,8 +6,6 @@ struct RuleMatch: Sendable, Hashable {
     let rule: Int
     let start: Int
     let end: Int
-    /// A regular expression matched, which might still grow with more text.
-    let byPattern: Bool
 }
 
 /// What one pass of the lexicon over a text found.
@@ -16,48 +14,38 @@ struct LexiconScan: Sendable {
     var matches: [RuleMatch] = []
     /// Rules whose downgrade context occurs in the text.
     var contextRules: Set<Int> = []
-    /// The longest end of the text that could still grow into a term.
+    /// The longest end of the text that could still grow into a term of the stage.
     var openDepth = 0
 }
 
 extension SafetyLexicon {
-    /// Runs the rules of `stage` over `text`; raw rules run on `raw` when it is given. On output the
-    /// patterns run as one combined expression (see `CombinedPatterns`).
+    /// Runs the rules of `stage` over `text`; raw rules run on `raw` when it is given. On output
+    /// there are only terms (patterns spelled out), on input terms and regular expressions.
     func scan(_ text: SafetyText, stage: SafetyStage, raw: String? = nil) -> LexiconScan {
         var result = LexiconScan()
         var candidates: [RuleMatch] = []
         var exceptions: [Int: [Range<Int>]] = [:]
         let scalars = text.scalars
-        result.openDepth = automaton.scan(scalars) { hit in
-            let entry = entries[hit.term]
-            guard entry.applies(to: stage) else { return }
+        let terms = stage == .output ? output : input
+        result.openDepth = terms.automaton.scan(scalars) { hit in
+            let entry = terms.entries[hit.term]
             if entry.boundedStart, hit.start > 0, Self.isWordScalar(scalars[hit.start - 1]) { return }
             if entry.boundedEnd, hit.end < scalars.count, Self.isWordScalar(scalars[hit.end]) { return }
             switch entry.role {
-            case .term: candidates.append(RuleMatch(rule: entry.rule, start: hit.start, end: hit.end, byPattern: false))
+            case .term: candidates.append(RuleMatch(rule: entry.rule, start: hit.start, end: hit.end))
             case .exception: exceptions[entry.rule, default: []].append(hit.start..<hit.end)
             case .context: result.contextRules.insert(entry.rule)
             }
         }
         var folded: String?
         var offsets: UTF16Offsets?
-        if stage == .output {
-            let found = outputPatterns.matches(in: text.string)
-            if !found.isEmpty {
-                let map = UTF16Offsets(scalars)
-                for (rule, r) in found {
-                    candidates.append(RuleMatch(
-                        rule: rule, start: map.scalarIndex(r.location), end: map.scalarIndex(r.location + r.length), byPattern: true))
-                }
-            }
-        }
         for index in rules.indices where stage == .input && rules[index].hasInputPatterns {
             let rule = rules[index]
             if rule.matchesRaw {
                 guard let raw else { continue }
                 for pattern in rule.patterns {
                     for r in pattern.ranges(in: raw) {
-                        candidates.append(RuleMatch(rule: index, start: r.location, end: r.location + r.length, byPattern: true))
+                        candidates.append(RuleMatch(rule: index, start: r.location, end: r.location + r.length))
                     }
                 }
                 continue
@@ -69,8 +57,7 @@ extension SafetyLexicon {
                     let map = offsets ?? UTF16Offsets(scalars)
                     offsets = map
                     candidates.append(RuleMatch(
-                        rule: index, start: map.scalarIndex(r.location), end: map.scalarIndex(r.location + r.length),
-                        byPattern: true))
+                        rule: index, start: map.scalarIndex(r.location), end: map.scalarIndex(r.location + r.length)))
                 }
             }
         }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// The safety rules of every category, loaded from the YAML files of `Resources/safety/` and
-/// compiled once: all terms in one automaton, patterns as regular expressions.
+/// compiled once: the terms of each stage in one automaton, input patterns as regular expressions.
+/// Output patterns are spelled out into terms (`PatternExpansion`), so the stream's screen needs no
+/// regular expression and knows exactly which characters could still become a match.
 public struct SafetyLexicon: Sendable {
     enum Role: Sendable { case term, exception, context }
 
@@ -18,11 +20,22 @@ public struct SafetyLexicon: Sendable {
         func applies(to stage: SafetyStage) -> Bool { stage == .output ? onOutput : onInput }
     }
 
+    /// The terms of one stage in one automaton, with the entry each automaton term stands for.
+    struct StageTerms: Sendable {
+        let automaton: TermAutomaton
+        let entries: [TermEntry]
+
+        init(_ terms: [[Unicode.Scalar]], _ entries: [TermEntry], stage: SafetyStage) {
+            let chosen = entries.indices.filter { entries[$0].applies(to: stage) }
+            automaton = TermAutomaton(chosen.map { terms[$0] })
+            self.entries = chosen.map { entries[$0] }
+        }
+    }
+
     let rules: [SafetyRule]
-    let entries: [TermEntry]
-    let automaton: TermAutomaton
+    let input: StageTerms
+    let output: StageTerms
     let messages: [SafetyCategory: String]
-    let outputPatterns: CombinedPatterns
 
     /// The rules shipped with the platform. A broken shipped file is a packaging error, caught by
     /// the tests, so it stops the process rather than running without a safety screen.
@@ -57,7 +70,7 @@ public struct SafetyLexicon: Sendable {
         var messages: [SafetyCategory: String] = [:]
         var ids: Set<String> = []
 
-        func add(_ text: String, rule: Int, role: Role, file: String) throws {
+        func add(_ text: String, rule: Int, role: Role, file: String, outputOnly: Bool = false) throws {
             var t = text.trimmingCharacters(in: .whitespaces)
             let openStart = t.hasPrefix("*"), openEnd = t.hasSuffix("*")
             t = t.trimmingCharacters(in: CharacterSet(charactersIn: "*"))
@@ -68,7 +81,7 @@ public struct SafetyLexicon: Sendable {
                 rule: rule, role: role,
                 boundedStart: !openStart && Self.isWordScalar(folded.first!),
                 boundedEnd: !openEnd && Self.isWordScalar(folded.last!),
-                onInput: rules[rule].stages.contains(.input), onOutput: rules[rule].stages.contains(.output)))
+                onInput: !outputOnly && rules[rule].stages.contains(.input), onOutput: rules[rule].stages.contains(.output)))
         }
 
         for (name, file) in files {
@@ -113,19 +126,27 @@ public struct SafetyLexicon: Sendable {
                     termCount: termTexts.count))
                 let index = rules.count - 1
                 for t in termTexts { try add(t, rule: index, role: .term, file: name) }
+                // On output a pattern screens as the strings it spells out; on input it stays a
+                // regular expression.
+                if stages.contains(.output) {
+                    for pattern in patterns {
+                        let spelled: [String]
+                        do {
+                            spelled = try PatternExpansion.strings(of: pattern.source)
+                        } catch {
+                            throw fail("an output pattern must be a finite alternation of words (groups, |, ?): '\(pattern.source)': \(error)")
+                        }
+                        for t in spelled { try add(t, rule: index, role: .term, file: name, outputOnly: true) }
+                    }
+                }
                 for t in exceptTexts { try add(t, rule: index, role: .exception, file: name) }
                 for t in entry.downgrade?.context ?? [] { try add(t, rule: index, role: .context, file: name) }
             }
         }
         self.rules = rules
-        self.entries = entries
-        self.automaton = TermAutomaton(terms)
+        self.input = StageTerms(terms, entries, stage: .input)
+        self.output = StageTerms(terms, entries, stage: .output)
         self.messages = messages
-        do {
-            outputPatterns = try CombinedPatterns(rules, stage: .output)
-        } catch {
-            throw SafetyLexiconError(file: "(all)", reason: "the output patterns do not combine: \(error)")
-        }
     }
 
     /// The categories that have a rule file.

@@ -146,39 +146,3 @@ struct SafetyPattern: @unchecked Sendable {
         return regex.matches(in: string, options: [], range: whole).map(\.range).filter { $0.length > 0 }
     }
 }
-
-/// The output-stage patterns of every rule as one alternation, most severe rules first: a stream
-/// runs one regular expression per delta instead of one per pattern. Where two rules' matches
-/// overlap only the first is seen, which on a stream is enough — a severe one stops it.
-struct CombinedPatterns: @unchecked Sendable {
-    let regex: NSRegularExpression?
-    /// The capture group that wraps each alternative, and its rule.
-    let groups: [(group: Int, rule: Int)]
-
-    init(_ rules: [SafetyRule], stage: SafetyStage) throws {
-        var sources: [String] = []
-        var groups: [(Int, Int)] = []
-        var next = 1
-        let order = rules.indices.filter { !rules[$0].matchesRaw && rules[$0].stages.contains(stage) }
-            .sorted { rules[$0].severity > rules[$1].severity }
-        for index in order {
-            for pattern in rules[index].patterns {
-                sources.append("(\(pattern.source))")
-                groups.append((next, index))
-                next += 1 + pattern.regex.numberOfCaptureGroups
-            }
-        }
-        self.groups = groups
-        regex = sources.isEmpty ? nil : try NSRegularExpression(pattern: sources.joined(separator: "|"), options: [])
-    }
-
-    /// Each match as (rule, UTF-16 range).
-    func matches(in string: String) -> [(rule: Int, range: NSRange)] {
-        guard let regex else { return [] }
-        let whole = NSRange(location: 0, length: (string as NSString).length)
-        return regex.matches(in: string, options: [], range: whole).compactMap { m in
-            guard m.range.length > 0, let g = groups.first(where: { m.range(at: $0.group).location != NSNotFound }) else { return nil }
-            return (g.rule, m.range)
-        }
-    }
-}

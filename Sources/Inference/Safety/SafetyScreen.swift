@@ -30,7 +30,7 @@ public struct SafetyScreen: Sendable {
     }
 
     /// A screen for the streamed reply to the same request, with the same rules.
-    public func outputScreen(holdBack: Int = 16, forbidden: [String]) -> OutputScreen {
+    public func outputScreen(holdBack: Int = 0, forbidden: [String]) -> OutputScreen {
         OutputScreen(holdBack: holdBack, forbidden: forbidden, lexicon: lexicon)
     }
 

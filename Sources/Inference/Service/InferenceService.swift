@@ -15,6 +15,7 @@ public struct InferenceService: Sendable {
     /// Characters of conversation accepted at most (413 beyond, before any token is spent).
     public let maxPromptCharacters: Int
     public let maxCompletionTokens: Int
+    /// Extra characters the output screen holds back beyond those that could still become a match.
     public let holdBack: Int
     /// Where every request is recorded (none in tests of the path alone).
     public let ledger: (any InferenceLedger)?
@@ -28,7 +29,7 @@ public struct InferenceService: Sendable {
 
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
                 screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
-                maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 16,
+                maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 0,
                 ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
                 logger: Logger = Logger(label: "qianxue.inference")) {
         self.ledger = ledger
