@@ -200,3 +200,18 @@ let package = Package(
         ),
     ]
 )
+
+package.targets.append(
+    .executableTarget(
+        name: "inference-latency",
+        dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Benchmarks/inference-latency",
+        exclude: ["run"],
+        swiftSettings: swiftSettings
+    )
+)

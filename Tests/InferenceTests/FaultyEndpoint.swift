@@ -59,6 +59,11 @@ enum FaultyEndpoint {
             Response(status: .internalServerError, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"CUDA out of memory","type":"server_error","code":null}}"#)))
         }
+        r.post("nomodel/v1/chat/completions") { _, _ in
+            // Ollama's answer for a model it has not pulled
+            Response(status: .notFound, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":"model \"m\" not found, try pulling it first"}"#)))
+        }
         r.post("busy/v1/chat/completions") { _, _ in
             Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"no slot available","type":"unavailable_error","code":503}}"#)))

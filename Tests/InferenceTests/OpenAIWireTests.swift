@@ -64,6 +64,13 @@ import TestSupport
         #expect(llama == .endpoint(status: 400, message: "bad", type: "invalid_request_error", code: "400"))
         let missing = OpenAIWire.error(status: 404, body: Array(#"{"error":{"message":"model 'x' not found","code":"model_not_found"}}"#.utf8), model: "x")
         #expect(missing == .unknownModel("x"))
+        // Ollama's string error and vLLM's older flat body
+        let ollama = OpenAIWire.error(status: 404, body: Array(#"{"error":"model \"x\" not found, try pulling it first"}"#.utf8), model: "x")
+        #expect(ollama == .unknownModel("x"))
+        let vllm = OpenAIWire.error(status: 404, body: Array(#"{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}"#.utf8), model: "x")
+        #expect(vllm == .unknownModel("x"))
+        let flat = OpenAIWire.error(status: 400, body: Array(#"{"object":"error","message":"max_tokens is too large","type":"BadRequestError","code":400}"#.utf8), model: "x")
+        #expect(flat == .endpoint(status: 400, message: "max_tokens is too large", type: "BadRequestError", code: "400"))
         let html = OpenAIWire.error(status: 502, body: Array("<html><body>Bad Gateway</body></html>".utf8), model: nil)
         #expect(html == .endpoint(status: 502, message: "an HTML page instead of a JSON error", type: nil, code: nil))
         #expect(html.isRetryable)

@@ -121,4 +121,19 @@ final class ScriptedProvider: InferenceProvider, Sendable {
             }
         }
     }
+
+    @Test func anEndpointWithoutTheModelIsAnsweredOfflineWithoutOpeningTheBreaker() async throws {
+        try await FaultyEndpoint.with { port in
+            let primary = OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/nomodel/v1", model: "m", apiKey: nil),
+                                                   http: OpenAIFaultTests.http)
+            let breaker = CircuitBreaker(threshold: 2, coolDown: .seconds(60))
+            let p = ResilientProvider(primary: primary, breaker: breaker, backoffBase: .milliseconds(5))
+            for _ in 0..<3 {
+                let r = await run(p)
+                #expect(r.servedBy == "offline")
+            }
+            // a missing model is the configuration's fault, not the endpoint's health
+            #expect(breaker.state == .closed)
+        }
+    }
 }

@@ -62,6 +62,12 @@ enum OpenAIWire {
             let code: String?
 
             enum Keys: String, CodingKey { case message, type, code }
+            init(message: String, type: String?, code: String?) {
+                self.message = message
+                self.type = type
+                self.code = code
+            }
+
             init(from decoder: any Decoder) throws {
                 let c = try decoder.container(keyedBy: Keys.self)
                 message = try c.decodeIfPresent(String.self, forKey: .message) ?? "(no message)"
@@ -72,6 +78,22 @@ enum OpenAIWire {
             }
         }
         let error: Detail
+
+        /// OpenAI, llama.cpp and vLLM write `{"error":{…}}`; Ollama writes `{"error":"model \"x\" not
+        /// found, try pulling it first"}`; older vLLM releases write the fields at the top level.
+        enum Shape: String, CodingKey { case error, message }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Shape.self)
+            if let detail = try? c.decode(Detail.self, forKey: .error) {
+                error = detail
+            } else if let message = try? c.decode(String.self, forKey: .error) {
+                error = Detail(message: message, type: nil, code: nil)
+            } else if c.contains(.message) {
+                error = try Detail(from: decoder)
+            } else {
+                throw DecodingError.keyNotFound(Shape.error, .init(codingPath: [], debugDescription: "no error"))
+            }
+        }
     }
 
     struct Models: Decodable {
@@ -83,7 +105,9 @@ enum OpenAIWire {
     /// excerpt (an HTML error page from a proxy, say).
     static func error(status: Int, body: [UInt8], model: String?) -> InferenceError {
         if let e = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)) {
-            let notFound = e.error.code == "model_not_found" || (status == 404 && e.error.message.localizedCaseInsensitiveContains("model"))
+            let notFound = e.error.code == "model_not_found"
+                || (status == 404 && e.error.message.localizedCaseInsensitiveContains("model"))
+                || (e.error.message.localizedCaseInsensitiveContains("model") && e.error.message.localizedCaseInsensitiveContains("not found"))
             if notFound, let model { return .unknownModel(model) }
             return .endpoint(status: status, message: e.error.message, type: e.error.type, code: e.error.code)
         }
