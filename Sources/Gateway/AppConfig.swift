@@ -19,6 +19,9 @@ public struct AppConfig: Sendable {
     /// Consecutive failures that open the endpoint's breaker, and how long it stays open.
     public var breakerThreshold = 5
     public var breakerCoolDown: Duration = .seconds(30)
+    /// An external OpenAI-compatible moderation endpoint asked about input the shipped screen passed.
+    public var moderation: InferenceEndpoint?
+    public var moderationTimeout: Duration = .seconds(2)
     /// This instance's share of the endpoint's concurrent slots, the queue's deadline.
     public var scheduler = SchedulerSettings()
     public var environment: Environment = .development
@@ -80,11 +83,18 @@ extension AppConfig {
         .init(env: "QIANXUE_INFERENCE_QUEUE_TIMEOUT", flag: nil, defaultValue: "15", meaning: "seconds a request may wait for a slot before 503 with Retry-After"),
         .init(env: "QIANXUE_INFERENCE_BREAKER_FAILURES", flag: nil, defaultValue: "5", meaning: "consecutive endpoint failures that open the breaker (offline provider answers)"),
         .init(env: "QIANXUE_INFERENCE_BREAKER_COOLDOWN", flag: nil, defaultValue: "30", meaning: "seconds before a probe request tries the endpoint again"),
+        .init(env: "QIANXUE_MODERATION_URL", flag: nil, defaultValue: "(none)", meaning: "OpenAI-compatible base URL for POST /moderations (input the shipped screen passed)"),
+        .init(env: "QIANXUE_MODERATION_MODEL", flag: nil, defaultValue: "(server default)", meaning: "moderation model, e.g. omni-moderation-latest"),
+        .init(env: "QIANXUE_MODERATION_API_KEY", flag: nil, defaultValue: "(inference key)", meaning: "bearer key for the moderation endpoint"),
+        .init(env: "QIANXUE_MODERATION_TIMEOUT", flag: nil, defaultValue: "2", meaning: "seconds for a moderation answer (past it the shipped screen's verdict stands)"),
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
         .init(env: "QIANXUE_RATE_LIMIT_USER_RPM", flag: nil, defaultValue: "600", meaning: "requests per minute per signed-in user (0: off)"),
         .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
         .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
     ]
+
+    /// Values never printed or logged.
+    static let secrets: Set<String> = ["QIANXUE_INFERENCE_API_KEY", "QIANXUE_MODERATION_API_KEY", "DATABASE_URL"]
 
     /// Reads flags (highest precedence), then the process environment, then an optional `.env` file.
     public static func load(
@@ -97,15 +107,15 @@ extension AppConfig {
         for (k, v) in flags { flagValues[AbsoluteConfigKey(stringLiteral: k)] = ConfigValue(.string(v), isSecret: false) }
         providers.append(InMemoryProvider(name: "flags", values: flagValues))
         if let environment {
-            providers.append(EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+            providers.append(EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Self.secrets)))
         } else {
-            providers.append(EnvironmentVariablesProvider(secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+            providers.append(EnvironmentVariablesProvider(secretsSpecifier: .specific(Self.secrets)))
         }
         if let envFile {
             do {
                 providers.append(try await EnvironmentVariablesProvider(
                     environmentFilePath: FilePath(envFile), allowMissing: true,
-                    secretsSpecifier: .specific(["QIANXUE_INFERENCE_API_KEY", "DATABASE_URL"])))
+                    secretsSpecifier: .specific(Self.secrets)))
             } catch {
                 throw ConfigError(key: envFile, problem: "the .env file cannot be read: \(error)")
             }
@@ -143,7 +153,16 @@ extension AppConfig {
                 throw ConfigError(key: "QIANXUE_INFERENCE_URL", problem: e.description)
             }
         }
+        if let v = text("qianxue.moderation.url") {
+            do {
+                let moderationKey = reader.string(forKey: "qianxue.moderation.apiKey", isSecret: true)?.nonEmpty ?? key
+                c.moderation = try InferenceEndpoint(baseURL: v, model: text("qianxue.moderation.model"), apiKey: moderationKey)
+            } catch let e as InferenceEndpointError {
+                throw ConfigError(key: "QIANXUE_MODERATION_URL", problem: e.description)
+            }
+        }
         for (key, env, assign) in [
+            ("qianxue.moderation.timeout", "QIANXUE_MODERATION_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.moderationTimeout = d }),
             ("qianxue.inference.connectTimeout", "QIANXUE_INFERENCE_CONNECT_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.connect = d }),
             ("qianxue.inference.firstTokenTimeout", "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.firstToken = d }),
             ("qianxue.inference.idleTimeout", "QIANXUE_INFERENCE_IDLE_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.idle = d }),

@@ -43,5 +43,8 @@ extension GatewayMetrics {
                                                help: "Tokens used through the inference path")
             if now > before { counter.increment(by: Int64(now - before)) }
         }
+        let moderation = registry.makeCounter(name: "qianxue_inference_moderation_failures_total", labels: [],
+                                              help: "Input the external moderation endpoint could not check (the shipped screen's verdict stood)")
+        if totals.moderationFailures > last.moderationFailures { moderation.increment(by: Int64(totals.moderationFailures - last.moderationFailures)) }
     }
 }

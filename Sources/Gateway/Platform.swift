@@ -64,7 +64,8 @@ public struct Platform: Sendable {
                             inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
                                                         breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
                                                         scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
-                                                        quotas: InferenceQuotas(database: db)),
+                                                        quotas: InferenceQuotas(database: db), moderation: config.moderation,
+                                                        moderationTimeout: config.moderationTimeout),
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

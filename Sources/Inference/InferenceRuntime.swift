@@ -17,6 +17,8 @@ public struct InferenceRuntime: Sendable {
     public let endpoint: InferenceEndpoint?
     public let provider: any InferenceProvider
     public let breaker: CircuitBreaker?
+    /// The external moderation endpoint, when one is configured.
+    public let moderation: InferenceEndpoint?
     /// The inference path over the provider: safety, scheduler, events.
     public let service: InferenceService
     let http: HTTPClient?
@@ -24,20 +26,22 @@ public struct InferenceRuntime: Sendable {
     /// Uses the endpoint when one is configured, else the offline provider.
     public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
                 breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings(),
-                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil) {
+                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
+                moderation: InferenceEndpoint? = nil, moderationTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
-        if let endpoint {
-            let http = InferenceHTTPClient.make(settings: settings)
-            self.http = http
+        let http = endpoint != nil || moderation != nil ? InferenceHTTPClient.make(settings: settings) : nil
+        self.http = http
+        if let endpoint, let http {
             self.breaker = breaker
             provider = ResilientProvider(primary: OpenAICompatibleProvider(endpoint: endpoint, http: http, settings: settings),
                                          breaker: breaker)
         } else {
-            http = nil
             self.breaker = nil
             provider = OfflineProvider()
         }
-        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger, quotas: quotas)
+        self.moderation = moderation
+        service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger, quotas: quotas,
+                                   moderation: zip(moderation, http).map { ExternalModeration(endpoint: $0, http: $1, timeout: moderationTimeout) })
     }
 
     public var state: State {
@@ -58,4 +62,9 @@ public struct InferenceRuntime: Sendable {
     public func shutdown() async {
         try? await http?.shutdown()
     }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

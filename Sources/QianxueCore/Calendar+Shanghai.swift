@@ -34,6 +34,25 @@ public enum PlatformCalendar {
         guard back.year == y, back.month == m, back.day == d else { return nil }
         return comps
     }
+
+    /// The day `offset` days after `day` (before, when negative); nil when `day` is not a day.
+    public static func day(_ day: String, plus offset: Int) -> String? {
+        guard let comps = parseDay(day), let date = calendar.date(from: comps),
+              let moved = calendar.date(byAdding: .day, value: offset, to: date) else { return nil }
+        return self.day(of: moved)
+    }
+
+    /// Every day from `first` through `last`, oldest first (empty when `last` is before `first`).
+    public static func days(from first: String, through last: String) -> [String] {
+        var out: [String] = []
+        var d = first
+        while d <= last, parseDay(d) != nil {
+            out.append(d)
+            guard let next = day(d, plus: 1) else { break }
+            d = next
+        }
+        return out
+    }
 }
 
 /// A school term: `YYYY-YYYY-1` (autumn, from 1 September) or `YYYY-YYYY-2` (spring).

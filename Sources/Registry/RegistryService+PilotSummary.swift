@@ -7,16 +7,7 @@ extension RegistryService {
     /// The pilot programme in a region, for bureau users in scope and admins.
     public func pilotProgramme(region code: String?, for p: Principal,
                                today: String = PlatformCalendar.day(of: Date())) async throws -> PilotProgrammeSummary {
-        let region: Region
-        switch try await scope(of: p) {
-        case .everything:
-            region = try code.map { try regions.resolve($0, field: "region") } ?? regions.roots[0]
-        case .region(let own):
-            region = try code.map { try regions.resolve($0, field: "region") } ?? regions.region(own)!
-            guard own.contains(region.code) else { throw AppError.notFound("region \(region.code)") }
-        default:
-            throw AppError.forbidden("the programme summary is for bureau users and admins")
-        }
+        let region = try await reportingRegion(code, for: p, what: "the programme summary")
         let enrolments = try await PilotEnrolmentModel.query(on: database.db).all()
         let schoolRows = enrolments.isEmpty ? [] : try await SchoolModel.query(on: database.db)
             .filter(\.$id ~~ enrolments.map(\.schoolID)).filter(\.$countyCode =~ region.code.rawValue).all()

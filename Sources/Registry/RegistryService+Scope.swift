@@ -35,6 +35,28 @@ extension RegistryService {
         }
     }
 
+    /// The region a regional summary covers: the one asked for, else the caller's whole scope (the
+    /// province for admins). Bureau users only in their region and below (404 outside it, as if
+    /// absent); everyone else is refused.
+    public func reportingRegion(_ code: String?, for p: Principal, what: String) async throws -> Region {
+        switch try await scope(of: p) {
+        case .everything:
+            return try code.map { try regions.resolve($0, field: "region") } ?? regions.roots[0]
+        case .region(let own):
+            let region = try code.map { try regions.resolve($0, field: "region") } ?? regions.region(own)!
+            guard own.contains(region.code) else { throw AppError.notFound("region \(region.code)") }
+            return region
+        default:
+            throw AppError.forbidden("\(what) is for bureau users and admins")
+        }
+    }
+
+    /// The schools of a region, by id, with their names.
+    public func schoolNames(in region: RegionCode) async throws -> [UUID: String] {
+        let rows = try await SchoolModel.query(on: database.db).filter(\.$countyCode =~ region.rawValue).all()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
+    }
+
     /// A user the caller may see, or 404 as if absent. Staff reads of a student are audited.
     public func visibleUser(_ id: UUID, to p: Principal, requestID: String?) async throws -> UserRecord {
         guard let target = try await user(id), try await canSee(target, scope: scope(of: p), caller: p) else {

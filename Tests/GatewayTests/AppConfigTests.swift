@@ -22,6 +22,16 @@ import Testing
         #expect(c.port == 9100)
         #expect(c.host == "127.0.0.2")
         #expect(c.inference?.baseURL.absoluteString == "http://127.0.0.1:8081/v1")
+        #expect(c.moderation == nil)
+    }
+
+    @Test func theModerationEndpointTakesTheInferenceKeyUnlessItHasItsOwn() async throws {
+        let shared = try await AppConfig.load(environment: ["QIANXUE_INFERENCE_API_KEY": "k1", "QIANXUE_MODERATION_URL": "http://127.0.0.1:8090/v1",
+                                                             "QIANXUE_MODERATION_MODEL": "omni-moderation-latest"], envFile: nil)
+        #expect(shared.moderation?.apiKey == "k1" && shared.moderation?.model == "omni-moderation-latest")
+        let own = try await AppConfig.load(environment: ["QIANXUE_INFERENCE_API_KEY": "k1", "QIANXUE_MODERATION_URL": "http://127.0.0.1:8090/v1",
+                                                          "QIANXUE_MODERATION_API_KEY": "k2"], envFile: nil)
+        #expect(own.moderation?.apiKey == "k2")
     }
 
     @Test(arguments: [
@@ -29,6 +39,8 @@ import Testing
         (["QIANXUE_PORT": "70000"], "QIANXUE_PORT"),
         (["DATABASE_URL": "mysql://x@y/z"], "DATABASE_URL"),
         (["QIANXUE_INFERENCE_URL": "http://169.254.169.254/v1"], "QIANXUE_INFERENCE_URL"),
+        (["QIANXUE_MODERATION_URL": "http://metadata.google.internal/v1"], "QIANXUE_MODERATION_URL"),
+        (["QIANXUE_MODERATION_TIMEOUT": "-2"], "QIANXUE_MODERATION_TIMEOUT"),
         (["QIANXUE_ENV": "staging"], "QIANXUE_ENV"),
         (["QIANXUE_RATE_LIMIT_USER_RPM": "-1"], "QIANXUE_RATE_LIMIT_USER_RPM"),
         (["QIANXUE_ENV": "production", "QIANXUE_BENCH_ROUTES": "true"], "QIANXUE_BENCH_ROUTES"),

@@ -55,16 +55,6 @@ public struct SQLInferenceLedger: InferenceLedger {
         }
     }
 
-    /// One school's (or the province staff's) use on a day.
-    public struct DailyUsage: Sendable, Equatable {
-        public let requests: Int
-        public let promptTokens: Int
-        public let completionTokens: Int
-        public let refused: Int
-        public let failed: Int
-        public var tokens: Int { promptTokens + completionTokens }
-    }
-
     /// The safety decisions recorded on a day, counted by category and severity (for reports and tests).
     public func decisionCounts(day: String) async throws -> [String: Int] {
         let rows = try await database.sql.select()
@@ -82,20 +72,5 @@ public struct SQLInferenceLedger: InferenceLedger {
             out[key] = try row.decode(column: "n", as: Int.self)
         }
         return out
-    }
-
-    public func usage(school: UUID?, day: String) async throws -> DailyUsage {
-        let key = school?.uuidString.lowercased() ?? Self.noSchool
-        let row = try await database.sql.select()
-            .columns("requests", "prompt_tokens", "completion_tokens", "refused", "failed")
-            .from("inference_usage_daily")
-            .where("school_key", .equal, key).where("day", .equal, day)
-            .first()
-        guard let row else { return DailyUsage(requests: 0, promptTokens: 0, completionTokens: 0, refused: 0, failed: 0) }
-        return DailyUsage(requests: try row.decode(column: "requests", as: Int.self),
-                          promptTokens: try row.decode(column: "prompt_tokens", as: Int.self),
-                          completionTokens: try row.decode(column: "completion_tokens", as: Int.self),
-                          refused: try row.decode(column: "refused", as: Int.self),
-                          failed: try row.decode(column: "failed", as: Int.self))
     }
 }

@@ -53,5 +53,10 @@ public struct ScreenedInput: Sendable, CustomStringConvertible {
     /// Everything to record, redactions and flags alike, without any of the text.
     public var decisions: [SafetyDecision] { redaction.decisions + flags.map { SafetyDecision($0, stage: .input) } }
 
+    /// The same input with more flags (an external moderation's), most severe first.
+    public func adding(_ more: [SafetyFlag]) -> ScreenedInput {
+        ScreenedInput(redaction: redaction, flags: (flags + more).sorted(by: SafetyScreen.moreSevereFirst))
+    }
+
     public var description: String { "ScreenedInput(\(redaction), flags: \(flags))" }
 }

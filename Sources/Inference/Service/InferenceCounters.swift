@@ -7,6 +7,8 @@ public final class InferenceCounters: Sendable {
         public var promptTokens = 0
         public var completionTokens = 0
         public var byProvider: [String: Int] = [:]
+        /// Requests whose external moderation check failed (the shipped screen's verdict stood).
+        public var moderationFailures = 0
 
         public init() {}
     }
@@ -22,6 +24,10 @@ public final class InferenceCounters: Sendable {
             t.promptTokens += usage?.promptTokens ?? 0
             t.completionTokens += usage?.completionTokens ?? 0
         }
+    }
+
+    func moderationFailed() {
+        totals.withLock { $0.moderationFailures += 1 }
     }
 
     public var current: Totals { totals.withLock { $0 } }

@@ -21,6 +21,8 @@ public struct InferenceService: Sendable {
     public let ledger: (any InferenceLedger)?
     /// Daily token budgets per school and county (none: unlimited).
     public let quotas: InferenceQuotas?
+    /// An external moderation endpoint asked about input the shipped screen passed (none: not configured).
+    public let moderation: ExternalModeration?
     /// First-token latencies of recent answers (the status endpoint's p50/p95).
     public let firstTokens = FirstTokenWindow()
     /// Requests by outcome and tokens since start (Prometheus).
@@ -30,9 +32,10 @@ public struct InferenceService: Sendable {
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
                 screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
                 maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 0,
-                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
+                ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil, moderation: ExternalModeration? = nil,
                 logger: Logger = Logger(label: "qianxue.inference")) {
         self.ledger = ledger
+        self.moderation = moderation
         self.quotas = quotas
         self.logger = logger
         self.provider = provider
@@ -57,7 +60,16 @@ public struct InferenceService: Sendable {
 
         // Input safety: the newest message screened; every message but the system prompt (which the
         // caller writes) redacted — earlier replies too, since names were restored in them.
-        let screened = screen.check(last.content, names: job.names, redactor: redactor)
+        var checked = screen.check(last.content, names: job.names, redactor: redactor)
+        if !checked.mustRefuse, let moderation {
+            do {
+                checked = checked.adding(try await moderation.check(checked.redaction.text))
+            } catch {
+                counters.moderationFailed()
+                logger.warning("the moderation endpoint failed; the shipped screen's verdict stands", metadata: ["error": "\(error)"])
+            }
+        }
+        let screened = checked
         let lastIndex = job.messages.lastIndex { $0.role == .user }
         let messages = job.messages.enumerated().map { i, m -> ChatMessage in
             if m.role == .system { return m }
