@@ -96,7 +96,18 @@ let package = Package(
             resources: [.copy("Resources/safety")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Companion", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
+        .target(
+            name: "Companion",
+            dependencies: [
+                "QianxueCore", "Persistence", "Inference", "Curriculum", "Registry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/policy")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Assistant", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
         .target(name: "Assessment", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .target(name: "Reports", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
@@ -172,7 +183,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore", "Inference", "Persistence", "Registry", "Curriculum", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore"], swiftSettings: swiftSettings),

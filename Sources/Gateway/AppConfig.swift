@@ -22,6 +22,8 @@ public struct AppConfig: Sendable {
     /// An external OpenAI-compatible moderation endpoint asked about input the shipped screen passed.
     public var moderation: InferenceEndpoint?
     public var moderationTimeout: Duration = .seconds(2)
+    /// Where severe safety flags are posted (retried; never with the student's words).
+    public var alertWebhook: URL?
     /// This instance's share of the endpoint's concurrent slots, the queue's deadline.
     public var scheduler = SchedulerSettings()
     public var environment: Environment = .development
@@ -87,6 +89,7 @@ extension AppConfig {
         .init(env: "QIANXUE_MODERATION_MODEL", flag: nil, defaultValue: "(server default)", meaning: "moderation model, e.g. omni-moderation-latest"),
         .init(env: "QIANXUE_MODERATION_API_KEY", flag: nil, defaultValue: "(inference key)", meaning: "bearer key for the moderation endpoint"),
         .init(env: "QIANXUE_MODERATION_TIMEOUT", flag: nil, defaultValue: "2", meaning: "seconds for a moderation answer (past it the shipped screen's verdict stands)"),
+        .init(env: "QIANXUE_ALERT_WEBHOOK_URL", flag: nil, defaultValue: "(none)", meaning: "URL that severe safety flags are POSTed to (retried; never the student's words)"),
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
         .init(env: "QIANXUE_RATE_LIMIT_USER_RPM", flag: nil, defaultValue: "600", meaning: "requests per minute per signed-in user (0: off)"),
         .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
@@ -160,6 +163,15 @@ extension AppConfig {
             } catch let e as InferenceEndpointError {
                 throw ConfigError(key: "QIANXUE_MODERATION_URL", problem: e.description)
             }
+        }
+        if let v = text("qianxue.alert.webhookUrl") {
+            guard let u = URL(string: v), ["http", "https"].contains(u.scheme ?? ""), let host = u.host, !host.isEmpty else {
+                throw ConfigError(key: "QIANXUE_ALERT_WEBHOOK_URL", problem: "'\(v)' is not an http(s) URL")
+            }
+            guard (try? InferenceEndpoint(baseURL: v, model: nil, apiKey: nil)) != nil else {
+                throw ConfigError(key: "QIANXUE_ALERT_WEBHOOK_URL", problem: "'\(host)' is a link-local or cloud-metadata address")
+            }
+            c.alertWebhook = u
         }
         for (key, env, assign) in [
             ("qianxue.moderation.timeout", "QIANXUE_MODERATION_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.moderationTimeout = d }),

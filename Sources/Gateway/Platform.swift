@@ -1,3 +1,4 @@
+import Companion
 import Curriculum
 import Foundation
 import Inference
@@ -16,6 +17,7 @@ public struct Platform: Sendable {
     public let registry: RegistryService
     public let curriculum: CurriculumService
     public let inference: InferenceRuntime
+    public let companion: CompanionService
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
@@ -24,6 +26,7 @@ public struct Platform: Sendable {
         list.add(RegistryService.migrations)
         list.add(CurriculumService.migrations)
         list.add(SQLInferenceLedger.migrations)
+        list.add(CompanionService.migrations)
         return list
     }
 
@@ -59,13 +62,17 @@ public struct Platform: Sendable {
             let accounts = try await AccountService(database: db, hasher: hasher, audit: audit, settings: settings, now: now)
             let regions = try await RegionDirectory.load(from: db)
             let registry = RegistryService(database: db, audit: audit, hasher: hasher, regions: regions)
+            let curriculumService = CurriculumService(content: content, database: db)
+            let inference = InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
+                                             breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
+                                             scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
+                                             quotas: InferenceQuotas(database: db), moderation: config.moderation,
+                                             moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
+            let alerts = zip(config.alertWebhook, inference.http).map { AlertWebhook(url: $0, http: $1, database: db) }
+            let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
+                                             audit: audit, now: now, alerts: alerts)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
-                            curriculum: CurriculumService(content: content, database: db),
-                            inference: InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
-                                                        breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
-                                                        scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
-                                                        quotas: InferenceQuotas(database: db), moderation: config.moderation,
-                                                        moderationTimeout: config.moderationTimeout),
+                            curriculum: curriculumService, inference: inference, companion: companion,
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }
@@ -78,4 +85,9 @@ public struct Platform: Sendable {
         await inference.shutdown()
         await database.shutdown()
     }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

@@ -21,15 +21,17 @@ public struct InferenceRuntime: Sendable {
     public let moderation: InferenceEndpoint?
     /// The inference path over the provider: safety, scheduler, events.
     public let service: InferenceService
-    let http: HTTPClient?
+    /// The one outgoing HTTP client (endpoint, moderation, alert webhook), when any of them is configured.
+    public let http: HTTPClient?
 
-    /// Uses the endpoint when one is configured, else the offline provider.
+    /// Uses the endpoint when one is configured, else the offline provider. `alerts` asks for the
+    /// HTTP client even without an endpoint (the alert webhook shares it).
     public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
                 breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings(),
                 ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
-                moderation: InferenceEndpoint? = nil, moderationTimeout: Duration = .seconds(2)) {
+                moderation: InferenceEndpoint? = nil, moderationTimeout: Duration = .seconds(2), alerts: Bool = false) {
         self.endpoint = endpoint
-        let http = endpoint != nil || moderation != nil ? InferenceHTTPClient.make(settings: settings) : nil
+        let http = endpoint != nil || moderation != nil || alerts ? InferenceHTTPClient.make(settings: settings) : nil
         self.http = http
         if let endpoint, let http {
             self.breaker = breaker

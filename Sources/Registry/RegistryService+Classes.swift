@@ -88,6 +88,31 @@ extension RegistryService {
         Set(try await MembershipModel.query(on: database.db).filter(\.$userID == userID).all().map(\.classID))
     }
 
+    /// The members of the classes with a role.
+    public func members(ofClasses classIDs: Set<UUID>, role: Role) async throws -> Set<UUID> {
+        guard !classIDs.isEmpty else { return [] }
+        return Set(try await MembershipModel.query(on: database.db).filter(\.$classID ~~ Array(classIDs))
+            .filter(\.$role == role.rawValue).all().map(\.userID))
+    }
+
+    /// The display names of everyone in the classes, with their role (for redacting names before text leaves the platform).
+    public func memberNames(ofClasses classIDs: Set<UUID>) async throws -> [(id: UUID, name: String, role: Role)] {
+        guard !classIDs.isEmpty else { return [] }
+        let ids = Set(try await MembershipModel.query(on: database.db).filter(\.$classID ~~ Array(classIDs)).all().map(\.userID))
+        guard !ids.isEmpty else { return [] }
+        return try await UserModel.query(on: database.db).filter(\.$id ~~ Array(ids)).all().compactMap { u in
+            guard let id = u.id, let role = Role(rawValue: u.role) else { return nil }
+            return (id, u.displayName, role)
+        }
+    }
+
+    /// Display names by user id.
+    public func displayNames(_ ids: Set<UUID>) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await UserModel.query(on: database.db).filter(\.$id ~~ Array(ids)).all()
+            .compactMap { u in u.id.map { ($0, u.displayName) } })
+    }
+
     /// How many teachers and students a class has.
     public func memberCounts(_ classIDs: [UUID]) async throws -> [UUID: (teachers: Int, students: Int)] {
         guard !classIDs.isEmpty else { return [:] }

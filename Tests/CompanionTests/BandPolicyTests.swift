@@ -4,36 +4,32 @@ import Testing
 
 @Suite struct BandPolicyTests {
     @Test func primaryPupilsChatOpenlyOnlyInClassMode() {
-        for band in [GradeBand.primaryLower, .primaryUpper] {
-            let p = BandPolicy.defaults(for: band)
-            #expect(!p.openChatAlone)
-            #expect(p.openChatInClassMode)
-            #expect(p.replyStyle == .warmAndSimple)
-        }
-        #expect(BandPolicy.defaults(for: .junior).openChatAlone)
-        #expect(BandPolicy.defaults(for: .senior).replyStyle == .inquiry)
+        // given
+        let primary = [GradeBand.primaryLower, .primaryUpper].map(BandPolicy.defaults(for:))
+
+        // when
+        let alone = primary.map { $0.allowsOpenChat(inClassMode: false) }
+        let inClass = primary.map { $0.allowsOpenChat(inClassMode: true) }
+
+        // then
+        #expect(alone == [false, false])
+        #expect(inClass == [true, true])
+        #expect(primary.allSatisfy { $0.replyStyle == .warmAndSimple })
+    }
+
+    @Test func olderStudentsChatOpenlyInTheirBandsStyle() {
+        // given
+        let bands: [GradeBand] = [.junior, .senior, .vocational, .higher]
+
+        // when
+        let rules = bands.map(BandPolicy.defaults(for:))
+
+        // then
+        #expect(rules.allSatisfy { $0.allowsOpenChat(inClassMode: false) })
+        #expect(rules.map(\.replyStyle) == [.invitesChecking, .inquiry, .professional, .professional])
     }
 
     @Test func everyBandGetsHintsNeverAnswersOnGradedWork() {
         for band in GradeBand.allCases { #expect(BandPolicy.defaults(for: band).hintsOnlyOnGradedWork) }
-    }
-
-    @Test func aSchoolCanTightenButNotLoosen() {
-        let province = BandPolicy.defaults(for: .junior)
-        var strict = province
-        strict.openChatAlone = false
-        #expect(!province.tightened(by: strict).openChatAlone)
-        var loose = BandPolicy.defaults(for: .primaryLower)
-        loose.openChatAlone = true
-        loose.hintsOnlyOnGradedWork = false
-        let result = BandPolicy.defaults(for: .primaryLower).tightened(by: loose)
-        #expect(!result.openChatAlone)
-        #expect(result.hintsOnlyOnGradedWork)
-    }
-
-    @Test func dailyLimitsGoByAge() {
-        #expect(BandPolicy.dailyMinutes(age: 12) == 40)
-        #expect(BandPolicy.dailyMinutes(age: 16) == 90)
-        #expect(BandPolicy.dailyMinutes(age: nil) == 40)
     }
 }

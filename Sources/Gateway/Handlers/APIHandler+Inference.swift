@@ -48,7 +48,7 @@ extension APIHandler {
         return encoder
     }()
 
-    static func serverSentEvent(_ e: ChatEvent, requestID: String) -> ServerSentEvent {
+    static func serverSentEvent(_ e: ChatEvent, requestID: String, breakReminder: Bool? = nil) -> ServerSentEvent {
         func json<T: Encodable>(_ value: T) -> String {
             (try? String(decoding: eventEncoder.encode(value), as: UTF8.self)) ?? "{}"
         }
@@ -65,7 +65,7 @@ extension APIHandler {
         case .done(let d):
             return ServerSentEvent(event: "done", data: json(Components.Schemas.ChatDoneEvent(
                 messageId: d.messageID.uuidString.lowercased(), usage: d.usage.map(Components.Schemas.TokenUsage.init),
-                provider: d.provider, model: d.model, finishReason: d.finishReason)))
+                provider: d.provider, model: d.model, finishReason: d.finishReason, breakReminder: breakReminder)))
         }
     }
 }

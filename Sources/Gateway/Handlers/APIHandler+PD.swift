@@ -73,10 +73,3 @@ extension APIHandler {
             teachersInScope: staff, teachersWithAny: summary.teachersWithAny, teachersWithAll: summary.teachersWithAll))))
     }
 }
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

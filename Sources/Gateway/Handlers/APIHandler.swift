@@ -1,3 +1,4 @@
+import Companion
 import Curriculum
 import Foundation
 import Inference
@@ -17,6 +18,7 @@ struct APIHandler: APIProtocol {
     let audit: AuditLog
     let metrics: GatewayMetrics
     let inference: InferenceRuntime
+    let companion: CompanionService
     let contract: ContractDocuments
 }
 

@@ -169,10 +169,3 @@ struct RosterApply {
         return nil
     }
 }
-
-extension Optional {
-    func asyncFlatMap<U>(_ f: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let w = self else { return nil }
-        return try await f(w)
-    }
-}

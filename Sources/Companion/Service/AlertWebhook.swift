@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import FluentKit
+import Foundation
+import Logging
+import NIOCore
+import Persistence
+
+/// Tells an outside system (the school's duty phone, the bureau's safeguarding desk) about a
+/// severe safety flag: a JSON POST with the flag's id, school, student id, category, severity and
+/// rule — never the student's words or name — retried with backoff until it is taken (2xx) or
+/// the attempts run out. Each attempt is counted on the flag.
+public struct AlertWebhook: Sendable {
+    public let url: URL
+    let http: HTTPClient
+    let database: DatabaseStack
+    let logger: Logger
+    /// Waits before the second, third … attempt.
+    let backoff: [Duration]
+
+    public init(url: URL, http: HTTPClient, database: DatabaseStack, backoff: [Duration] = [.seconds(2), .seconds(10), .seconds(60)],
+                logger: Logger = Logger(label: "qianxue.alerts")) {
+        self.url = url
+        self.http = http
+        self.database = database
+        self.backoff = backoff
+        self.logger = logger
+    }
+
+    struct Payload: Encodable {
+        let event = "safety-flag"
+        let flagId: String
+        let schoolId: String
+        let studentId: String
+        let category: String
+        let severity: String
+        let ruleId: String
+        let createdAt: String
+    }
+
+    /// Delivers in the background; the reply to the student never waits for it.
+    func enqueue(_ flag: StudentFlagRecord) {
+        Task { await deliver(flag) }
+    }
+
+    func deliver(_ flag: StudentFlagRecord) async {
+        let body = Payload(flagId: flag.id.uuidString.lowercased(), schoolId: flag.schoolID.uuidString.lowercased(),
+                           studentId: flag.studentID.uuidString.lowercased(), category: flag.category.rawValue,
+                           severity: flag.severity.rawValue, ruleId: flag.ruleID, createdAt: ISO8601DateFormatter().string(from: flag.createdAt))
+        guard let data = try? JSONEncoder().encode(body) else { return }
+        for attempt in 0...backoff.count {
+            if attempt > 0 { try? await Task.sleep(for: backoff[attempt - 1]) }
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: data))
+            var delivered = false
+            do {
+                let response = try await http.execute(request, timeout: .seconds(10))
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                delivered = (200..<300).contains(response.status.code)
+                if !delivered { logger.warning("the alert webhook answered \(response.status.code)", metadata: ["flag": "\(flag.id)"]) }
+            } catch {
+                logger.warning("the alert webhook could not be reached", metadata: ["flag": "\(flag.id)", "error": "\(error)"])
+            }
+            await record(flag.id, delivered: delivered)
+            if delivered { return }
+        }
+        logger.error("the alert webhook never took a severe safety flag; the school's admins see it in the app", metadata: ["flag": "\(flag.id)"])
+    }
+
+    private func record(_ id: UUID, delivered: Bool) async {
+        guard let m = try? await FlagModel.find(id, on: database.db) else { return }
+        m.alertAttempts += 1
+        if delivered { m.alertDeliveredAt = Date() }
+        try? await m.update(on: database.db)
+    }
+}

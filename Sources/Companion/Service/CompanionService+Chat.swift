@@ -1,0 +1,100 @@
+import Curriculum
+import FluentKit
+import Foundation
+import Inference
+import QianxueCore
+import Registry
+
+extension CompanionService {
+    /// A turn under way: the reply's events (stored as they end, whether the client stays or not)
+    /// and whether the student should take a break.
+    public struct Turn: Sendable {
+        public let events: AsyncStream<ChatEvent>
+        public let studentMessage: MessageRecord
+        public let breakReminder: Bool
+    }
+
+    /// Takes the student's message in one of their open sessions and starts the companion's reply.
+    /// The age rules are decided again first; the message is stored and counted before anything streams.
+    public func send(_ sessionID: UUID, content: String, by p: Principal) async throws -> Turn {
+        try p.require(.student, to: "talk to the learning companion")
+        guard let m = try await SessionModel.find(sessionID, on: database.db), m.studentID == p.userID else {
+            throw AppError.notFound("session \(sessionID)")
+        }
+        guard m.status == SessionRecord.Status.open.rawValue else { throw AppError.conflict("this session is closed; open a new one") }
+        let text = try Self.checked(content)
+        guard let student = try await registry.user(p.userID) else { throw AppError.notFound("user \(p.userID)") }
+        let instant = now()
+        let assignment = try await m.assignmentID.asyncFlatMap { try await AssignmentModel.find($0, on: database.db) }.map(AssignmentRecord.init)
+        let grant = try await grant(for: student, assignment: assignment, at: instant)
+        let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
+        let meter = try await countMessage(of: student.id, at: instant)
+
+        let history = try await MessageModel.query(on: database.db).filter(\.$sessionID == sessionID)
+            .sort(\.$seq, .descending).limit(60).all()
+        let studentMessage = MessageModel()
+        studentMessage.sessionID = sessionID
+        studentMessage.seq = (history.first?.seq ?? 0) + 1
+        studentMessage.role = MessageRecord.Role.student.rawValue
+        studentMessage.content = text
+        studentMessage.aiGenerated = false
+        studentMessage.createdAt = instant
+        try await studentMessage.create(on: database.db)
+        m.lastMessageAt = instant
+        try await m.update(on: database.db)
+
+        let classes = try await registry.classIDs(of: student.id)
+        let names = try await registry.memberNames(ofClasses: classes).map { member in
+            NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
+        }
+        let county = try await registry.school(m.schoolID)?.countyCode.rawValue
+        let job = ChatJob(
+            messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: student.grade?.band ?? .primaryLower, grant: grant),
+                                        history: history.reversed(), newest: text),
+            maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
+            forbidden: CompanionPrompt.distinctive,
+            ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
+                                    estimatedTokens: 512 + text.count, exclusive: true),
+            purpose: "companion", county: county)
+        let events = try await inference.start(job)
+        let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID,
+                                seq: studentMessage.seq + 1, inputMessageID: studentMessage.id!)
+        return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
+                    breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
+    }
+
+    /// The message, trimmed; refused when empty, too long or carrying control characters.
+    static func checked(_ content: String) throws -> String {
+        let text = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw AppError.validation("the message is empty", field: "content") }
+        guard text.count <= maxMessageCharacters else {
+            throw AppError(.payloadTooLarge, "a message is at most \(maxMessageCharacters) characters; this one has \(text.count)", fields: ["content"])
+        }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) {
+            throw AppError.validation("the message has control characters", field: "content")
+        }
+        return text
+    }
+
+    /// The system prompt, as much recent conversation as fits the budget (older turns dropped with
+    /// a note of what the student asked in them), and the newest message.
+    static func conversation(system: String, history: [MessageModel], newest: String) -> [ChatMessage] {
+        var kept: [ChatMessage] = []
+        var budget = contextCharacters - newest.count
+        var dropped: [String] = []
+        for m in history.reversed() where m.role != MessageRecord.Role.notice.rawValue {
+            let role: ChatMessage.Role = m.role == MessageRecord.Role.student.rawValue ? .user : .assistant
+            if budget - m.content.count >= 0, dropped.isEmpty {
+                budget -= m.content.count
+                kept.insert(ChatMessage(role, m.content), at: 0)
+            } else if role == .user {
+                dropped.insert(String(m.content.prefix(40)), at: 0)
+            }
+        }
+        var messages = [ChatMessage(.system, system)]
+        if !dropped.isEmpty {
+            messages.append(ChatMessage(.system, "（更早的对话已省略。学生之前问过：" + dropped.suffix(5).joined(separator: "；") + "）"))
+        }
+        return messages + kept + [ChatMessage(.user, newest)]
+    }
+}

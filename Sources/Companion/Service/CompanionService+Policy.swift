@@ -1,0 +1,67 @@
+import FluentKit
+import Foundation
+import QianxueCore
+import Registry
+
+extension CompanionService {
+    /// What the age rules allow a student now, for an assignment or free study; a refusal is
+    /// thrown as the problem the API answers (423, 403, 429).
+    func grant(for student: UserRecord, assignment: AssignmentRecord?, at instant: Date) async throws -> PolicyGrant {
+        guard let school = student.schoolID else { throw AppError.forbidden("this student account has no school") }
+        let classes = try await registry.classIDs(of: student.id)
+        let meter = try await usage(of: student.id, day: PlatformCalendar.day(of: instant))
+        let minute = UsageMeter.minuteOfDay(instant)
+        let context = PolicyContext(
+            band: student.grade?.band ?? .primaryLower,
+            age: Self.age(birthDate: student.birthDate, on: instant),
+            now: instant,
+            examLockedUntil: try await examLockedUntil(classes: classes, school: school, at: instant),
+            assessmentInProgress: try await attemptsInProgress(student.id),
+            hasGuardianConsent: try await consent(of: student.id) != nil,
+            activeMinutesToday: meter?.activeMinutes ?? 0,
+            continuousMinutes: meter?.continuousMinutes(at: minute) ?? 0,
+            classModeUntil: try await classModeUntil(classes, at: instant),
+            assignmentMode: assignment?.companionMode,
+            school: try await schoolRules(school))
+        switch policy.decide(context) {
+        case .success(let grant): return grant
+        case .failure(let refusal): throw Self.problem(refusal, at: instant)
+        }
+    }
+
+    static func problem(_ refusal: PolicyRefusal, at instant: Date) -> AppError {
+        switch refusal {
+        case .examLocked(let until):
+            let retry = until.map { max(1, Int($0.timeIntervalSince(instant).rounded(.up))) }
+            return AppError(.examLocked, refusal.description, retryAfter: retry)
+        case .consentRequired:
+            return AppError(.consentRequired, refusal.description)
+        case .usageLimitReached(let seconds, _):
+            return AppError(.usageLimitReached, refusal.description, retryAfter: seconds)
+        case .companionOff:
+            return AppError(.forbidden, refusal.description)
+        }
+    }
+
+    /// The student's active-minute meter of a day.
+    func usage(of student: UUID, day: String) async throws -> UsageMeter? {
+        guard let m = try await UsageModel.query(on: database.db).filter(\.$studentID == student).filter(\.$day == day).first() else { return nil }
+        return UsageMeter(activeMinutes: m.activeMinutes, lastMinute: m.lastMinute, runStartMinute: m.runStartMinute)
+    }
+
+    /// Counts a message of the student at `instant` on their meter.
+    func countMessage(of student: UUID, at instant: Date) async throws -> UsageMeter {
+        let day = PlatformCalendar.day(of: instant)
+        let row = try await UsageModel.query(on: database.db).filter(\.$studentID == student).filter(\.$day == day).first()
+        let before = row.map { UsageMeter(activeMinutes: $0.activeMinutes, lastMinute: $0.lastMinute, runStartMinute: $0.runStartMinute) }
+        let after = UsageMeter.after(before, messageAt: UsageMeter.minuteOfDay(instant))
+        let m = row ?? UsageModel()
+        m.studentID = student
+        m.day = day
+        m.activeMinutes = after.activeMinutes
+        m.lastMinute = after.lastMinute
+        m.runStartMinute = after.runStartMinute
+        try await m.save(on: database.db)
+        return after
+    }
+}

@@ -1,0 +1,85 @@
+import Curriculum
+import FluentKit
+import Foundation
+import Inference
+import Logging
+import Persistence
+import QianxueCore
+import Registry
+
+/// The learning companion (智能学伴): assignments of lessons, the controls that decide when a
+/// student may chat (class mode, exam windows, guardian consent, daily use, the school's rules),
+/// students' sessions grounded in a lesson, and the safety flags their teachers see.
+public struct CompanionService: Sendable {
+    let database: DatabaseStack
+    let registry: RegistryService
+    let curriculum: CurriculumService
+    let inference: InferenceService
+    let audit: AuditLog
+    public let policy: CompanionPolicy
+    let now: @Sendable () -> Date
+    let logger: Logger
+    /// Whether a student has an assessment attempt in progress (which locks the companion like an
+    /// exam window). The assessment module answers it; a platform without one has no attempts.
+    let attemptsInProgress: @Sendable (UUID) async throws -> Bool
+    /// Where severe flags are posted as well (none: the app only).
+    let alerts: AlertWebhook?
+
+    /// Characters of a student's message accepted at most (413 beyond).
+    public static let maxMessageCharacters = 4_000
+    /// Characters of earlier conversation sent with a turn; older turns are dropped, with a note of what they asked.
+    public static let contextCharacters = 6_000
+
+    /// What every session tells the student (the first message says it too).
+    public static let teacherCanReadNotice = "黔学学伴是人工智能（AI），不是真人；你的老师可以查看这段对话。"
+
+    public static var migrations: [any Migration] {
+        [CreateAssignments(), CreateCompanionSessions(), CreateCompanionControls(), CreateStudentSafetyFlags()]
+    }
+
+    public init(database: DatabaseStack, registry: RegistryService, curriculum: CurriculumService, inference: InferenceService,
+                audit: AuditLog, policy: CompanionPolicy = .shipped, now: @escaping @Sendable () -> Date = Date.init,
+                attemptsInProgress: @escaping @Sendable (UUID) async throws -> Bool = { _ in false },
+                alerts: AlertWebhook? = nil, logger: Logger = Logger(label: "qianxue.companion")) {
+        self.attemptsInProgress = attemptsInProgress
+        self.alerts = alerts
+        self.database = database
+        self.registry = registry
+        self.curriculum = curriculum
+        self.inference = inference
+        self.audit = audit
+        self.policy = policy
+        self.now = now
+        self.logger = logger
+    }
+
+    /// A class the caller teaches (or administers: its school's admins, platform admins); 404 otherwise.
+    func classTaught(_ id: UUID, by p: Principal) async throws -> ClassRecord {
+        guard let c = try await registry.schoolClass(id) else { throw AppError.notFound("class \(id)") }
+        switch try await registry.scope(of: p) {
+        case .everything: return c
+        case .school(let sid) where sid == c.schoolID: return c
+        case .teacher(_, let classes) where classes.contains(id): return c
+        case .student, .region, .school, .teacher: throw AppError.notFound("class \(id)")
+        }
+    }
+
+    /// A student the caller may look after: a teacher of one of their classes, their school's admins, admins.
+    func studentInCare(_ id: UUID, of p: Principal) async throws -> UserRecord {
+        guard let s = try await registry.user(id), s.role == .student else { throw AppError.notFound("student \(id)") }
+        switch try await registry.scope(of: p) {
+        case .everything: return s
+        case .school(let sid) where sid == s.schoolID: return s
+        case .teacher(_, let classes) where !classes.isDisjoint(with: try await registry.classIDs(of: id)): return s
+        default: throw AppError.notFound("student \(id)")
+        }
+    }
+
+    /// Age in whole years on `day` from a `YYYY-MM-DD` birth date; nil when there is none.
+    static func age(birthDate: String?, on date: Date) -> Int? {
+        guard let birthDate, let b = PlatformCalendar.parseDay(birthDate) else { return nil }
+        let today = PlatformCalendar.calendar.dateComponents([.year, .month, .day], from: date)
+        guard let by = b.year, let bm = b.month, let bd = b.day, let ty = today.year, let tm = today.month, let td = today.day else { return nil }
+        return ty - by - ((tm, td) < (bm, bd) ? 1 : 0)
+    }
+}
