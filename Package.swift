@@ -216,10 +216,9 @@ package.targets.append(
     .executableTarget(
         name: "inference-latency",
         dependencies: [
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         path: "Benchmarks/inference-latency",
         exclude: ["run"],

@@ -7,13 +7,13 @@ import QianxueAPI
 
 /// Builds the generated client for a server, with the stored token attached.
 enum APIClient {
-    static func make(server: String, token: String?) throws -> Client {
+    static func make(server: String, token: String?, timeout: Duration = .seconds(60)) throws -> Client {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw QXError("--server '\(server)' is not an http(s) URL")
         }
         return Client(
             serverURL: url,
-            transport: AsyncHTTPClientTransport(configuration: .init(timeout: .seconds(60))),
+            transport: AsyncHTTPClientTransport(configuration: .init(timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))),
             middlewares: token.map { [BearerTokenMiddleware(token: $0)] } ?? [])
     }
 }

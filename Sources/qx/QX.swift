@@ -11,7 +11,8 @@ struct QX: AsyncParsableCommand {
         Then:        qx whoami   ·   qx regions 5203   ·   qx curriculum search 侗族大歌
         Shell completions:  qx --generate-completion-script bash > /etc/bash_completion.d/qx
         """,
-        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self, CurriculumCommands.self])
+        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self,
+                      CurriculumCommands.self, Assign.self, Assignments.self, Chat.self])
 }
 
 /// Options every command takes.

@@ -8,11 +8,14 @@ struct Session {
     let server: String
     let client: Client
 
-    init(_ options: GlobalOptions, requireToken: Bool = true) throws {
+    /// - Parameter requireToken: false for signing in, which sends no token at all (a stale
+    ///   one from an earlier sign-in would be refused before the password is looked at).
+    ///   `timeout`: how long a request may take; a streamed chat reply from a busy model takes minutes.
+    init(_ options: GlobalOptions, requireToken: Bool = true, timeout: Duration = .seconds(60)) throws {
         config = ClientConfig.load()
         server = config.serverURL(options.server)
         if requireToken, config.token == nil { throw QXError("not signed in: run qx login") }
-        client = try APIClient.make(server: server, token: config.token)
+        client = try APIClient.make(server: server, token: requireToken ? config.token : nil, timeout: timeout)
     }
 
     /// Runs a call, turning transport failures into one readable line.

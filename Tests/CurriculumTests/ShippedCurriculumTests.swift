@@ -37,6 +37,14 @@ enum Shipped {
         }
     }
 
+    @Test func everyStudentLessonHasOneOrTwoExercises() {
+        let student = Shipped.loaded.content.lessons.filter { $0.band != .teacherPD }
+        #expect(!student.isEmpty)
+        for l in student {
+            #expect((1...2).contains(l.exercises.count), "\(l.file) has \(l.exercises.count) exercises")
+        }
+    }
+
     @Test func theCoverageGridHasNoEmptyCellForJuniorAndSenior() {
         let grid = Shipped.service.coverage(for: .student)
         for band in [ContentBand.junior, .senior] {

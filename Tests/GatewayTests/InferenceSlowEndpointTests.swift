@@ -48,6 +48,7 @@ final class OneTokenASecondEndpoint: Sendable {
                     request.headers.add(name: "authorization", value: "Bearer \(teacher)")
                     request.headers.add(name: "content-type", value: "application/json")
                     request.headers.add(name: "accept", value: "text/event-stream")
+                    request.headers.add(name: "idempotency-key", value: "slow-stream-1")
                     request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
                         "messages": [["role": "user", "content": "请讲讲这一课。"]], "maxCompletionTokens": 16] as [String: Any])))
 
@@ -73,6 +74,15 @@ final class OneTokenASecondEndpoint: Sendable {
                     #expect(delta - written < .milliseconds(400), "the gateway held the first token for \(delta - written)")
                     #expect(received.contains("event: done"))
                     #expect(received.contains("同学") && received.contains("课文"))
+
+                    // and with an Idempotency-Key the stream was not held back to be stored: a replay
+                    // answers the stored final message as JSON, without asking the endpoint again
+                    let replay = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    #expect(replay.headers["idempotent-replayed"].first == "true")
+                    #expect(replay.headers["content-type"].first == "application/json")
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: try await replay.body.collect(upTo: 1 << 20))) as? [String: Any]
+                    #expect(json?["text"] as? String == OneTokenASecondEndpoint.tokens.joined())
+                    #expect(json?["finishReason"] as? String == "stop")
                 }
                 await f.platform.inference.shutdown()
             }

@@ -48,11 +48,12 @@ extension CompanionService {
             NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
         }
         let county = try await registry.school(m.schoolID)?.countyCode.rawValue
+        let band = student.grade?.band ?? .primaryLower
         let job = ChatJob(
-            messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: student.grade?.band ?? .primaryLower, grant: grant),
+            messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),
                                         history: history.reversed(), newest: text),
             maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
-            forbidden: CompanionPrompt.distinctive,
+            forbidden: CompanionPrompt.forbidden(in: lesson, rules: CompanionPrompt.rules(band: band, grant: grant)),
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
                                     estimatedTokens: 512 + text.count, exclusive: true),
             purpose: "companion", county: county)

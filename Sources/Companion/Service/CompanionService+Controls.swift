@@ -132,11 +132,7 @@ extension CompanionService {
     public func setSchoolRules(_ school: UUID, _ rules: SchoolCompanionRules, by p: Principal) async throws -> SchoolCompanionRules {
         try p.require(.schoolAdmin, .admin, to: "set the school's companion rules")
         guard p.role == .admin || p.schoolID == school, try await registry.school(school) != nil else { throw AppError.notFound("school \(school)") }
-        do {
-            try rules.validate(against: policy)
-        } catch {
-            throw AppError.validation("\(error)")
-        }
+        try rules.validate(against: policy)
         let m = try await SchoolRulesModel.find(school, on: database.db) ?? SchoolRulesModel()
         m.id = school
         m.rules = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)

@@ -13,7 +13,7 @@ extension CompanionService {
         let minute = UsageMeter.minuteOfDay(instant)
         let context = PolicyContext(
             band: student.grade?.band ?? .primaryLower,
-            age: Self.age(birthDate: student.birthDate, on: instant),
+            age: PolicyContext.age(birthDate: student.birthDate, at: instant),
             now: instant,
             examLockedUntil: try await examLockedUntil(classes: classes, school: school, at: instant),
             assessmentInProgress: try await attemptsInProgress(student.id),
@@ -25,21 +25,7 @@ extension CompanionService {
             school: try await schoolRules(school))
         switch policy.decide(context) {
         case .success(let grant): return grant
-        case .failure(let refusal): throw Self.problem(refusal, at: instant)
-        }
-    }
-
-    static func problem(_ refusal: PolicyRefusal, at instant: Date) -> AppError {
-        switch refusal {
-        case .examLocked(let until):
-            let retry = until.map { max(1, Int($0.timeIntervalSince(instant).rounded(.up))) }
-            return AppError(.examLocked, refusal.description, retryAfter: retry)
-        case .consentRequired:
-            return AppError(.consentRequired, refusal.description)
-        case .usageLimitReached(let seconds, _):
-            return AppError(.usageLimitReached, refusal.description, retryAfter: seconds)
-        case .companionOff:
-            return AppError(.forbidden, refusal.description)
+        case .failure(let refusal): throw refusal.problem(now: instant)
         }
     }
 

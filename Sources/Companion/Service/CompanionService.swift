@@ -74,12 +74,4 @@ public struct CompanionService: Sendable {
         default: throw AppError.notFound("student \(id)")
         }
     }
-
-    /// Age in whole years on `day` from a `YYYY-MM-DD` birth date; nil when there is none.
-    static func age(birthDate: String?, on date: Date) -> Int? {
-        guard let birthDate, let b = PlatformCalendar.parseDay(birthDate) else { return nil }
-        let today = PlatformCalendar.calendar.dateComponents([.year, .month, .day], from: date)
-        guard let by = b.year, let bm = b.month, let bd = b.day, let ty = today.year, let tm = today.month, let td = today.day else { return nil }
-        return ty - by - ((tm, td) < (bm, bd) ? 1 : 0)
-    }
 }

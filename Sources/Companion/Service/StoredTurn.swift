@@ -25,11 +25,14 @@ struct StoredTurn: Sendable {
                     case .delta(let d): text += d
                     case .flag(let f): flags.append(f)
                     case .error(let err): failure = err
-                    case .done(let d): done = d
+                    case .done(let d):
+                        // stored before the client hears it is done, so that its next read finds it
+                        done = d
+                        await store(text: d.text, flags: flags, done: d, failure: failure)
                     }
                     out.yield(e)
                 }
-                await store(text: done?.text ?? text, flags: flags, done: done, failure: failure)
+                if done == nil { await store(text: text, flags: flags, done: nil, failure: failure) }
                 out.finish()
             }
             out.onTermination = { _ in task.cancel() }

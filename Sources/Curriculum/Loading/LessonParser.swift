@@ -8,7 +8,7 @@ enum LessonParser {
     static let requiredSections = ["课堂活动", "讨论", "教师提示"]
     static let fields: Set<String> = [
         "slug", "title", "titleEn", "band", "grades", "hours", "objectives", "culture", "status",
-        "reviewer", "reviewedOn", "sources", "activities", "related", "checks",
+        "reviewer", "reviewedOn", "sources", "activities", "related", "checks", "exercises",
     ]
 
     /// A parsed lesson with what the cross-file rules need: the lines of its fields and its body links.
@@ -64,6 +64,7 @@ enum LessonParser {
         let sources = f.texts("sources")
         let related = f.texts("related")
         let checks = f.texts("checks")
+        let exercises = parseExercises(f)
 
         if let slug {
             if !isSlug(slug) { f.problem("slug", "must be lower-case letters, digits and single hyphens, not \(slug)") }
@@ -74,6 +75,7 @@ enum LessonParser {
         for heading in requiredSections where !sections.contains(where: { $0.heading == heading }) {
             sink.add(file, bodyLine, "missing section `## \(heading)`")
         }
+        checkBodyHoldsNoAnswers(body, firstLine: bodyLine, sections: sections, band: band, file: file, sink: sink)
         if let line = MarkdownSections.rawHTMLLine(body, firstLine: bodyLine) {
             sink.add(file, line, "raw HTML is not allowed in lessons; write Markdown")
         }
@@ -81,7 +83,7 @@ enum LessonParser {
         let lesson = Lesson(
             slug: slug, title: title, titleEn: titleEn, band: band, unitSlug: unitSlug, grades: grades, hours: hours,
             objectives: objectives, culture: culture, status: status, reviewer: reviewer, reviewedOn: reviewedOn,
-            sources: sources, activities: activities, related: related, checks: checks, markdown: body,
+            sources: sources, activities: activities, related: related, checks: checks, exercises: exercises, markdown: body,
             sections: sections, html: MarkdownHTML.render(body), file: file
         )
         var lines: [String: Int] = [:]

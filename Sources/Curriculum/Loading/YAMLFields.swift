@@ -76,6 +76,11 @@ struct YAMLFields {
 
     /// A list of scalars; a missing optional list is empty.
     func texts(_ key: String, required: Bool = false) -> [String] {
+        textLines(key, required: required).map(\.text)
+    }
+
+    /// A list of scalars with the file line of each entry.
+    func textLines(_ key: String, required: Bool = false) -> [(text: String, line: Int)] {
         guard let v = value(key) else {
             if required { missing(key) }
             return []
@@ -84,12 +89,13 @@ struct YAMLFields {
             problem(key, "must be a list")
             return []
         }
-        var out: [String] = []
+        var out: [(String, Int)] = []
         for item in seq {
+            let line = (item.mark?.line ?? 1) + lineOffset
             if let s = item.scalar?.string.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-                out.append(s)
+                out.append((s, line))
             } else {
-                sink.add(file, (item.mark?.line ?? 1) + lineOffset, "\(name(key)) holds an empty or non-text entry")
+                sink.add(file, line, "\(name(key)) holds an empty or non-text entry")
             }
         }
         return out

@@ -16,6 +16,22 @@ public struct Lesson: Sendable, Hashable {
         public let teacherLed: Bool
     }
 
+    /// A question the companion may coach a student through. Only `prompt` and `hints` are for
+    /// students; `answer` is the key, kept out of the body, the API and search.
+    public struct Exercise: Sendable, Hashable {
+        /// A slug, unique within the lesson.
+        public let id: String
+        public let prompt: String
+        /// The answer key. Never shown to a student, nor put in a prompt whose reply a student reads.
+        public let answer: String
+        /// Two to four, from gentle to specific; none gives the answer away.
+        public let hints: [String]
+
+        public init(id: String, prompt: String, answer: String, hints: [String]) {
+            self.id = id; self.prompt = prompt; self.answer = answer; self.hints = hints
+        }
+    }
+
     public struct Section: Sendable, Hashable {
         public let heading: String
         public let text: String
@@ -39,6 +55,7 @@ public struct Lesson: Sendable, Hashable {
     public let activities: [Activity]
     public let related: [String]
     public let checks: [String]
+    public let exercises: [Exercise]
     public let markdown: String
     public let sections: [Section]
     public let html: String
@@ -49,12 +66,13 @@ public struct Lesson: Sendable, Hashable {
         slug: String, title: String, titleEn: String, band: ContentBand, unitSlug: String, grades: [String],
         hours: Double, objectives: [Objective], culture: [String], status: LessonStatus, reviewer: String?,
         reviewedOn: String?, sources: [String], activities: [Activity], related: [String], checks: [String],
-        markdown: String, sections: [Section], html: String, file: String
+        exercises: [Exercise] = [], markdown: String, sections: [Section], html: String, file: String
     ) {
         self.slug = slug; self.title = title; self.titleEn = titleEn; self.band = band; self.unitSlug = unitSlug
         self.grades = grades; self.hours = hours; self.objectives = objectives; self.culture = culture
         self.status = status; self.reviewer = reviewer; self.reviewedOn = reviewedOn; self.sources = sources
-        self.activities = activities; self.related = related; self.checks = checks; self.markdown = markdown
+        self.activities = activities; self.related = related; self.checks = checks; self.exercises = exercises
+        self.markdown = markdown
         self.sections = sections; self.html = html; self.file = file
     }
 
@@ -67,6 +85,11 @@ public struct Lesson: Sendable, Hashable {
     /// The text of a section by heading, if present.
     public func section(_ heading: String) -> String? {
         sections.first { $0.heading == heading }?.text
+    }
+
+    /// One exercise by id, if present.
+    public func exercise(_ id: String) -> Exercise? {
+        exercises.first { $0.id == id }
     }
 }
 

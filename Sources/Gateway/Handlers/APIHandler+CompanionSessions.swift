@@ -52,7 +52,13 @@ extension APIHandler {
         if input.headers.accept.contains(where: { $0.contentType == .textEventStream }) {
             let requestID = RequestScope.requestID
             let reminder = turn.breakReminder
-            let sse = turn.events.map { Self.serverSentEvent($0, requestID: requestID, breakReminder: reminder) }
+            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
+                try? StreamTranscript.encoder.encode(Self.companionReply(session: sessionID, text: text, flags: flags, done: d, breakReminder: reminder))
+            }
+            let sse = turn.events.map { e in
+                transcript.follow(e)
+                return Self.serverSentEvent(e, requestID: requestID, breakReminder: reminder)
+            }
             return .ok(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
         }
         var text = ""
@@ -63,11 +69,7 @@ extension APIHandler {
             case .flag(let f): flags.append(f)
             case .error(let failure): throw AppError(.inferenceUnavailable, failure.description)
             case .done(let d):
-                return .ok(.init(body: .json(.init(
-                    id: d.messageID.uuidString.lowercased(), sessionId: sessionID.uuidString.lowercased(), role: .companion, content: text,
-                    aiGenerated: d.provider != "safety", provider: d.provider, model: d.model, finishReason: d.finishReason,
-                    usage: d.usage.map(Components.Schemas.TokenUsage.init), breakReminder: turn.breakReminder,
-                    flags: flags.map(Components.Schemas.SafetyFlagEvent.init), createdAt: Date()))))
+                return .ok(.init(body: .json(Self.companionReply(session: sessionID, text: text, flags: flags, done: d, breakReminder: turn.breakReminder))))
             }
         }
         throw AppError(.inferenceUnavailable, "the reply ended without a result")
@@ -92,6 +94,13 @@ extension APIHandler {
         let f = try await companion.resolveFlag(try parseUUID(input.path.id, field: "id"), note: b.note, by: RequestScope.caller(),
                                                 requestID: RequestScope.requestID)
         return .ok(.init(body: .json(.init(f, studentName: nil))))
+    }
+
+    static func companionReply(session: UUID, text: String, flags: [SafetyFlag], done d: ChatDone, breakReminder: Bool) -> Components.Schemas.CompanionMessage {
+        .init(id: d.messageID.uuidString.lowercased(), sessionId: session.uuidString.lowercased(), role: .companion, content: text,
+              aiGenerated: d.provider != "safety", provider: d.provider, model: d.model, finishReason: d.finishReason,
+              usage: d.usage.map(Components.Schemas.TokenUsage.init), breakReminder: breakReminder,
+              flags: flags.map(Components.Schemas.SafetyFlagEvent.init), createdAt: Date())
     }
 
     private func sessionBody(_ s: SessionRecord) -> Components.Schemas.CompanionSession {

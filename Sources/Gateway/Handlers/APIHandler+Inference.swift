@@ -21,7 +21,15 @@ extension APIHandler {
         let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
         if wantsStream {
             let requestID = RequestScope.requestID
-            let sse = events.map { Self.serverSentEvent($0, requestID: requestID) }
+            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
+                try? StreamTranscript.encoder.encode(Components.Schemas.InferenceChatAnswer(
+                    messageId: d.messageID.uuidString.lowercased(), text: text, usage: d.usage.map(Components.Schemas.TokenUsage.init),
+                    provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags.map(Components.Schemas.SafetyFlagEvent.init)))
+            }
+            let sse = events.map { e in
+                transcript.follow(e)
+                return Self.serverSentEvent(e, requestID: requestID)
+            }
             return .ok(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
         }
         var text = ""

@@ -54,6 +54,9 @@ struct IdempotencyGuard: Sendable {
                 }
                 throw error
             }
+            if response.headers[.contentType]?.hasPrefix("text/event-stream") == true {
+                return streamed(response, claim: id, state: context.state)
+            }
             let (collected, data) = try await ResponseBuffering.buffered(response)
             if response.status.code >= 500 {
                 try? await store.release(id)
@@ -63,5 +66,28 @@ struct IdempotencyGuard: Sendable {
             }
             return collected
         }
+    }
+
+    /// A stream passes through unbuffered; when it has ended, the final message the handler left
+    /// is stored as the JSON answer for replays, or, without one (the stream broke, the client
+    /// left), the key is released so that a retry runs again.
+    private func streamed(_ response: Response, claim id: UUID, state: RequestState) -> Response {
+        var copy = response
+        let original = response.body
+        let store = self.store
+        copy.body = ResponseBody { writer in
+            do {
+                try await original.write(writer)
+            } catch {
+                try? await store.release(id)
+                throw error
+            }
+            if let final = state.finalMessage {
+                try? await store.complete(id, with: StoredResponse(status: Int(response.status.code), contentType: "application/json", body: final))
+            } else {
+                try? await store.release(id)
+            }
+        }
+        return copy
     }
 }

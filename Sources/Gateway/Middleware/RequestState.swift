@@ -6,6 +6,14 @@ import Synchronization
 final class RequestState: Sendable {
     private let userIDBox = Mutex<UUID?>(nil)
     private let etagBox = Mutex<String?>(nil)
+    private let finalMessageBox = Mutex<Data?>(nil)
+
+    /// The final message of a streamed answer as JSON, set by the handler when its stream ends: what
+    /// a replay of the request's `Idempotency-Key` answers (DESIGN.md §5).
+    var finalMessage: Data? {
+        get { finalMessageBox.withLock { $0 } }
+        set { finalMessageBox.withLock { $0 = newValue } }
+    }
 
     /// An entity tag the handler produced. The generated server would percent-encode the quotes of
     /// an ETag, so it reaches the response through here, verbatim.

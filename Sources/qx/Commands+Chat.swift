@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import OpenAPIRuntime
+import QianxueAPI
+
+/// `qx chat`: a student's conversation with the learning companion in the terminal. The reply is
+/// printed as it streams; safety notices, limits and locks are shown plainly.
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to the learning companion (智能学伴) about a lesson or an assignment (students).",
+        discussion: """
+        Examples:  qx chat --lesson jr-ai-and-jobs
+                   qx chat --assignment 5b0c…   (see qx assignments)
+                   echo "什么是训练数据？" | qx chat --lesson pl-find-ai-around-us
+        Type a message and press Enter; /quit or Ctrl-D ends the session.
+        """)
+
+    @Option(help: "A lesson's slug, for free study.") var lesson: String?
+    @Option(help: "An assignment's ID (from qx assignments).") var assignment: String?
+    @Option(help: "Continue one of your open sessions instead of opening a new one.") var session: String?
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        if [lesson, assignment, session].compactMap({ $0 }).count != 1 {
+            throw ValidationError("give exactly one of --lesson, --assignment or --session")
+        }
+    }
+
+    func run() async throws {
+        let s = try Session(options, timeout: .seconds(600))
+        let sessionID: String
+        if let session {
+            sessionID = session
+        } else {
+            let opened: Components.Schemas.CompanionSession
+            switch try await s.call({
+                try await s.client.openCompanionSession(headers: .init(idempotencyKey: UUID().uuidString),
+                                                        body: .json(.init(assignmentId: assignment, lessonSlug: lesson)))
+            }) {
+            case .created(let c): opened = try c.body.json
+            case .default(let status, let problem): throw QXError(problem: problem, status: status)
+            }
+            sessionID = opened.id
+            print(Terminal.bold("《\(opened.lessonTitle)》") + (opened.mode == .guided ? "  · 引导模式" + (opened.modeReason.map { "（\($0)）" } ?? "") : ""))
+            print(opened.notice)
+            if opened.mode == .guided, !opened.guidedActivities.isEmpty {
+                print("课堂活动：" + opened.guidedActivities.joined(separator: "；"))
+            }
+            if let left = opened.minutesLeftToday { print("今天还可以使用约 \(left) 分钟。") }
+        }
+        let interactive = isatty(STDIN_FILENO) != 0
+        while true {
+            if interactive { print(Terminal.bold("你 › "), terminator: ""); flushOutput() }
+            guard let line = readLine() else { break }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            if text == "/quit" || text == "/exit" { break }
+            if !interactive { print("你 › \(text)") }
+            do {
+                try await send(text, session: sessionID, s)
+            } catch let e as QXError {
+                print("⚠ \(e.description)")
+                if e.description.contains("(423)") || e.description.contains("(429)") || e.description.contains("(403)") { throw ExitCode(2) }
+            }
+        }
+    }
+
+    private func send(_ text: String, session: String, _ s: Session) async throws {
+        let output = try await s.call {
+            try await s.client.sendCompanionMessage(path: .init(id: session),
+                                                    headers: .init(idempotencyKey: UUID().uuidString, accept: [.init(contentType: .textEventStream)]),
+                                                    body: .json(.init(content: text)))
+        }
+        let body: HTTPBody
+        switch output {
+        case .ok(let ok):
+            switch ok.body {
+            case .textEventStream(let b): body = b
+            case .json(let m): print("学伴 › " + m.content); return
+            }
+        case .default(let status, let problem): throw QXError(problem: problem, status: status)
+        }
+        print(Terminal.bold("学伴 › "), terminator: "")
+        flushOutput()
+        let decoder = JSONDecoder()
+        for try await event in body.asDecodedServerSentEvents() {
+            let data = Data((event.data ?? "").utf8)
+            switch event.event {
+            case "delta":
+                if let d = try? decoder.decode([String: String].self, from: data), let t = d["text"] { print(t, terminator: ""); flushOutput() }
+            case "flag":
+                if let f = try? decoder.decode(Components.Schemas.SafetyFlagEvent.self, from: data), f.severity != .low {
+                    print("\n⚠ 安全提示（\(f.category.rawValue)，\(f.severity.rawValue)）")
+                }
+            case "error":
+                print("\n⚠ 回答中断了：\(String(decoding: data, as: UTF8.self))")
+            case "done":
+                print("")
+                if let d = try? decoder.decode(Components.Schemas.ChatDoneEvent.self, from: data) {
+                    let label = d.provider == "safety" ? "安全提示" : "AI 生成 · \(d.model)"
+                    print("  (\(label))")
+                    if d.breakReminder == true { print("  你已经连续学习了一段时间，站起来活动一下、让眼睛休息一会儿吧。") }
+                }
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// `qx assignments`: the signed-in student's assignments, or a class's for its teachers.
+struct Assignments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Your assignments (students), or a class's (teachers: --class ID).")
+    @Option(name: .customLong("class"), help: "A class's ID (teachers).") var classID: String?
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let s = try Session(options)
+        let items: [Components.Schemas.Assignment]
+        if let classID {
+            switch try await s.call({ try await s.client.listAssignments(query: .init(classId: classID)) }) {
+            case .ok(let ok): items = try ok.body.json.items
+            case .default(let status, let problem): throw QXError(problem: problem, status: status)
+            }
+        } else {
+            switch try await s.call({ try await s.client.listMyAssignments() }) {
+            case .ok(let ok): items = try ok.body.json.items
+            case .default(let status, let problem): throw QXError(problem: problem, status: status)
+            }
+        }
+        if options.output == .json { return try printJSON(items) }
+        let f = ISO8601DateFormatter()
+        printTable(["id", "lesson", "companion", "due"], items.map { [$0.id, $0.lessonTitle, $0.companionMode.rawValue, $0.dueAt.map { f.string(from: $0) } ?? "—"] })
+        if items.isEmpty { print("no assignments") }
+    }
+}
+
+/// Pushes what was printed so far to the terminal (a streamed reply arrives piece by piece).
+func flushOutput() {
+    fflush(nil)
+}
+
+/// `qx assign`: a teacher assigns a lesson to one of their classes.
+struct Assign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Assign a lesson to one of your classes (teachers).",
+        discussion: "Example: qx assign --class 8f1c… --lesson jr-ai-and-jobs --companion guided --due 2026-12-05")
+    @Option(name: .customLong("class"), help: "The class's ID (see qx classes).") var classID: String
+    @Option(help: "The lesson's slug (see qx curriculum ls).") var lesson: String
+    @Option(help: "What the learning companion may do: guided, open or off.") var companion: String = "guided"
+    @Option(help: "Due day (YYYY-MM-DD, end of that day in Asia/Shanghai).") var due: String?
+    @Option(help: "A note for the students.") var note: String?
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        guard let mode = Components.Schemas.CompanionMode(rawValue: companion) else {
+            throw ValidationError("--companion is guided, open or off")
+        }
+        var dueAt: Date?
+        if let due {
+            let f = DateFormatter()
+            f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            guard let d = f.date(from: due + " 23:59:59") else { throw ValidationError("--due is a day, YYYY-MM-DD") }
+            dueAt = d
+        }
+        let s = try Session(options)
+        let a: Components.Schemas.Assignment
+        switch try await s.call({
+            try await s.client.createAssignment(headers: .init(idempotencyKey: UUID().uuidString),
+                                                body: .json(.init(classId: classID, lessonSlug: lesson, companionMode: mode, dueAt: dueAt, note: note)))
+        }) {
+        case .created(let c): a = try c.body.json
+        case .default(let status, let problem): throw QXError(problem: problem, status: status)
+        }
+        if options.output == .json { return try printJSON(a) }
+        print("assigned 《\(a.lessonTitle)》 to class \(a.classId) (companion: \(a.companionMode.rawValue)) — id \(a.id)")
+    }
+}
