@@ -97,3 +97,16 @@ extension Components.Schemas.ExamWindow {
                   from: w.from, until: w.until, createdBy: w.createdBy.uuidString.lowercased())
     }
 }
+
+extension APIHandler {
+    /// The largest consent file accepted (the default body limit; a school of a few thousand pupils is well under it).
+    static let consentUploadLimit = 1 << 20
+
+    func importConsents(_ input: Operations.ImportConsents.Input) async throws -> Operations.ImportConsents.Output {
+        guard case .csv(let body) = input.body else { throw AppError(.unsupportedMediaType, "send the consents as text/csv") }
+        let data = try await Data(collecting: body, upTo: Self.consentUploadLimit)
+        let r = try await companion.importConsents(school: try parseUUID(input.path.id, field: "id"), csv: data, by: RequestScope.caller(),
+                                                   requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(rows: r.rows, recorded: r.recorded, alreadyRecorded: r.alreadyRecorded))))
+    }
+}

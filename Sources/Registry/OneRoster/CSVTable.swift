@@ -24,6 +24,10 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
 public struct ImportRefused: Error, Sendable, CustomStringConvertible {
     public let issues: [ImportIssue]
 
+    public init(issues: [ImportIssue]) {
+        self.issues = issues
+    }
+
     /// The problem document form: a validation problem listing every issue.
     public var appError: AppError {
         var e = AppError(.validation, "the package was refused and nothing was written: \(issues.count) problem(s), the first: \(issues.first.map(\.description) ?? "")")
@@ -37,14 +41,14 @@ public struct ImportRefused: Error, Sendable, CustomStringConvertible {
 
 /// One CSV file: its header and rows, each row with the line it started on (RFC 4180: quoted fields
 /// may hold commas, quotes and line breaks).
-struct CSVTable: Sendable {
-    let file: String
-    let header: [String]
-    let rows: [(line: Int, fields: [String])]
+public struct CSVTable: Sendable {
+    public let file: String
+    public let header: [String]
+    public let rows: [(line: Int, fields: [String])]
 
     /// Reads UTF-8 text (a byte-order mark is accepted and dropped). Other encodings are refused by
     /// name: GBK/GB18030, which Chinese spreadsheet tools write, and UTF-16.
-    static func parse(_ data: Data, file: String) throws(ImportRefused) -> CSVTable {
+    public static func parse(_ data: Data, file: String) throws(ImportRefused) -> CSVTable {
         var bytes = data
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -137,7 +141,7 @@ struct CSVTable: Sendable {
     }
 
     /// The column index of a header name.
-    func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 }
 
 /// Writing CSV text (RFC 4180).
