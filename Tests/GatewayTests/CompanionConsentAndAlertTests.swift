@@ -133,6 +133,22 @@ import TestSupport
                 #expect(looser.isProblem(.validation), "\(looser.text)")
                 #expect(looser.text.contains("dailyMinutesUnder16"))
 
+                // one minute a day: a message uses it (a message keeps five minutes active), and the next
+                // answers 429 with Retry-After until midnight
+                #expect(try await put(#"{"dailyMinutesUnder16":1}"#).status == .ok)
+                let session = try #require(try await open().json["id"] as? String)
+                var headers = bearer(try await f.token(client, s))
+                headers[.contentType] = "application/json"
+                headers[.accept] = "application/json"
+                func send() async throws -> TestResponse {
+                    try await client.execute(uri: "/v1/companion/sessions/\(session)/messages", method: .post, headers: headers,
+                                             body: ByteBuffer(string: #"{"content":"什么是任务？"}"#)) { $0 }
+                }
+                #expect(try await send().status == .ok)
+                let spent = try await send()
+                #expect(spent.isProblem(.usageLimitReached), "\(spent.text)")
+                #expect(Int(spent.headers[.retryAfter] ?? "") ?? 0 > 0)
+
                 // switched off: no sessions
                 #expect(try await put(#"{"companionEnabled":false}"#).status == .ok)
                 #expect(try await open().isProblem(.forbidden))
