@@ -52,6 +52,18 @@ extension RegistryService {
         return c
     }
 
+    /// A class the caller teaches or runs — its own teachers, its school's admins, platform admins —
+    /// for work on the class (assignments, class mode, assessment windows); 404 for anyone else.
+    public func classTaught(_ id: UUID, by p: Principal) async throws -> ClassRecord {
+        guard let c = try await schoolClass(id) else { throw AppError.notFound("class \(id)") }
+        switch try await scope(of: p) {
+        case .everything: return c
+        case .school(let sid) where sid == c.schoolID: return c
+        case .teacher(_, let classes) where classes.contains(id): return c
+        default: throw AppError.notFound("class \(id)")
+        }
+    }
+
     /// Puts a teacher or student into a class of their own school. A student with no grade takes the class's.
     public func addMember(classID: UUID, userID: UUID, role: Role) async throws {
         guard role == .teacher || role == .student else {

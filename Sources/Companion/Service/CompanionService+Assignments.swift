@@ -8,7 +8,7 @@ extension CompanionService {
     /// Assigns a published lesson to a class the caller teaches.
     public func createAssignment(_ new: NewAssignment, by p: Principal) async throws -> AssignmentRecord {
         try p.require(.teacher, .schoolAdmin, .admin, to: "assign lessons")
-        let cls = try await classTaught(new.classID, by: p)
+        let cls = try await registry.classTaught(new.classID, by: p)
         _ = try lesson(new.lessonSlug, field: "lessonSlug")
         let opens = new.opensAt ?? now()
         if let due = new.dueAt, due <= opens {
@@ -31,7 +31,7 @@ extension CompanionService {
 
     /// A class's assignments, newest first (its teachers and school admins).
     public func assignments(classID: UUID, for p: Principal, page: PageQuery) async throws -> ListPage<AssignmentRecord> {
-        _ = try await classTaught(classID, by: p)
+        _ = try await registry.classTaught(classID, by: p)
         var q = AssignmentModel.query(on: database.db).filter(\.$classID == classID)
         if let after = page.after.flatMap(Cursor.init) {
             q = q.group(.or) { g in

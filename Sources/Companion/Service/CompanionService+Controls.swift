@@ -8,7 +8,7 @@ extension CompanionService {
     /// Opens class mode for a class the caller teaches, for `minutes` from now (a new window replaces an open one).
     public func openClassMode(classID: UUID, minutes: Int, by p: Principal) async throws -> (until: Date, openedBy: UUID) {
         try p.require(.teacher, .schoolAdmin, .admin, to: "open class mode")
-        _ = try await classTaught(classID, by: p)
+        _ = try await registry.classTaught(classID, by: p)
         guard (1...240).contains(minutes) else { throw AppError.validation("minutes must be between 1 and 240", field: "minutes") }
         let start = now()
         try await closeClassMode(classID: classID, at: start)
@@ -24,7 +24,7 @@ extension CompanionService {
     /// Closes the class's open class-mode window now.
     public func closeClassMode(classID: UUID, by p: Principal) async throws {
         try p.require(.teacher, .schoolAdmin, .admin, to: "close class mode")
-        _ = try await classTaught(classID, by: p)
+        _ = try await registry.classTaught(classID, by: p)
         try await closeClassMode(classID: classID, at: now())
     }
 
@@ -45,7 +45,7 @@ extension CompanionService {
         switch scope {
         case .class:
             try p.require(.teacher, .schoolAdmin, .admin, to: "set exam mode for a class")
-            _ = try await classTaught(target, by: p)
+            _ = try await registry.classTaught(target, by: p)
         case .school:
             try p.require(.schoolAdmin, .admin, to: "set exam mode for a school")
             guard p.role == .admin || p.schoolID == target, try await registry.school(target) != nil else {

@@ -73,7 +73,7 @@ extension CompanionService {
 
     /// The sessions of a class's students (its teachers, school admins), newest first; audited.
     public func classSessions(classID: UUID, for p: Principal, page: PageQuery, requestID: String?) async throws -> ListPage<SessionRecord> {
-        let cls = try await classTaught(classID, by: p)
+        let cls = try await registry.classTaught(classID, by: p)
         let students = try await registry.members(ofClasses: [cls.id], role: .student)
         try await audit.append(AuditEvent(actorID: p.userID, actorRole: p.role, action: "companion.sessions.list", targetType: "class",
                                           targetID: cls.id.uuidString, purpose: "teacher oversight", requestID: requestID))

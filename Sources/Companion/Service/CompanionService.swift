@@ -53,16 +53,6 @@ public struct CompanionService: Sendable {
         self.logger = logger
     }
 
-    /// A class the caller teaches (or administers: its school's admins, platform admins); 404 otherwise.
-    func classTaught(_ id: UUID, by p: Principal) async throws -> ClassRecord {
-        guard let c = try await registry.schoolClass(id) else { throw AppError.notFound("class \(id)") }
-        switch try await registry.scope(of: p) {
-        case .everything: return c
-        case .school(let sid) where sid == c.schoolID: return c
-        case .teacher(_, let classes) where classes.contains(id): return c
-        case .student, .region, .school, .teacher: throw AppError.notFound("class \(id)")
-        }
-    }
 
     /// A student the caller may look after: a teacher of one of their classes, their school's admins, admins.
     func studentInCare(_ id: UUID, of p: Principal) async throws -> UserRecord {
