@@ -109,7 +109,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Assistant", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
-        .target(name: "Assessment", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Assessment",
+            dependencies: [
+                "QianxueCore", "Persistence", "Curriculum", "Registry",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Reports", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
         .target(
             name: "QianxueAPI",
@@ -185,12 +194,12 @@ let package = Package(
         ),
         .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore", "Inference", "Persistence", "Registry", "Curriculum", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
-        .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "QianxueCore", "Curriculum", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum", "Inference",
+                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum", "Inference", "Companion", "Assessment",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
@@ -221,6 +230,20 @@ package.targets.append(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         path: "Benchmarks/inference-latency",
+        exclude: ["run"],
+        swiftSettings: swiftSettings
+    )
+)
+
+package.targets.append(
+    .executableTarget(
+        name: "companion-bench",
+        dependencies: [
+            "Gateway", "Companion", "Curriculum", "Inference", "Registry", "QianxueCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ],
+        path: "Benchmarks/companion",
         exclude: ["run"],
         swiftSettings: swiftSettings
     )

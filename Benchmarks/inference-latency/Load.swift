@@ -239,6 +239,15 @@ enum Proc {
         return (u + s) / ticksPerSecond * 1000
     }
 
+    /// Busy time of the whole machine (all cores), in milliseconds.
+    static func machineBusyMilliseconds() -> Double {
+        guard let line = read("/proc/stat").split(separator: "\n").first else { return 0 }
+        let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard f.count >= 8 else { return 0 }
+        // user nice system idle iowait irq softirq steal
+        return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / ticksPerSecond * 1000
+    }
+
     /// Resident memory in KiB.
     static func rssKiB(_ pid: Int32) -> Int {
         for line in read("/proc/\(pid)/status").split(separator: "\n") where line.hasPrefix("VmRSS:") {

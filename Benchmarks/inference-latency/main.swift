@@ -12,7 +12,7 @@ import Synchronization
 //
 //   inference-latency endpoint [--port 8089] [--chunks 20] [--first 20] [--interval 20]
 //   inference-latency compare --endpoint http://127.0.0.1:P/v1 --gateway http://127.0.0.1:G --token T
-//                             --gateway-pid PID [--concurrency 1,50,500] [--rounds 4] [--duration 5]
+//                             --gateway-pid PID [--endpoint-pid PID] [--concurrency 1,50,500] [--rounds 4] [--duration 5]
 //                             [--chunks 20] [--first 20] [--interval 20]
 //   inference-latency split   --gateway http://127.0.0.1:G --token T --gateway-pid PID
 //                             [--concurrency 50] [--short 5] [--long 100] [--rounds 3] [--duration 5]
@@ -88,6 +88,8 @@ func round(_ pool: Pool, _ t: Target, concurrency: Int, seconds: Double, spread:
 struct Tally {
     var firstTokens: [Double] = []
     var roundP50s: [Double] = []
+    /// Cores other processes used during each round.
+    var roundOther: [Double] = []
     var requests = 0
     var failures = 0
     var contentEvents = 0
@@ -104,7 +106,9 @@ func compare() async throws {
     let targets = [Target.direct(endpoint, chunks: chunks), Target.gateway(gateway, token: token, chunks: chunks)]
     let pools = targets.map { _ in Pool(levels.max() ?? 1) }
 
+    let endpointPID = Int32(args.int("endpoint-pid", 0))
     var lines: [String] = []
+    var noisyRounds = [0, 0]
     for c in levels {
         var tallies = [Tally(), Tally()]
         // warm-up: connections opened, caches filled
@@ -112,8 +116,14 @@ func compare() async throws {
         for r in 0..<rounds {
             for k in (r % 2 == 0 ? [0, 1] : [1, 0]) {
                 let cpu0 = Proc.cpuMilliseconds(pid), t0 = ContinuousClock.now
+                let busy0 = Proc.machineBusyMilliseconds(), own0 = Proc.cpuMilliseconds(getpid()), ep0 = Proc.cpuMilliseconds(endpointPID)
                 let results = await round(pools[k], targets[k], concurrency: c, seconds: seconds, spread: streamLength)
                 let cpu = Proc.cpuMilliseconds(pid) - cpu0, elapsed = Double((ContinuousClock.now - t0) / .milliseconds(1)) / 1000
+                // what the rest of the machine (other builds and tests) used meanwhile, in cores
+                let other = (Proc.machineBusyMilliseconds() - busy0 - cpu - (Proc.cpuMilliseconds(getpid()) - own0)
+                             - (Proc.cpuMilliseconds(endpointPID) - ep0)) / 1000 / elapsed
+                if other > 0.25 { noisyRounds[k] += 1 }
+                tallies[k].roundOther.append(other)
                 let good = results.filter { $0.ok && $0.firstToken != nil }
                 let ft = good.compactMap(\.firstToken).sorted()
                 tallies[k].firstTokens += ft
@@ -123,25 +133,27 @@ func compare() async throws {
                 tallies[k].contentEvents += good.reduce(0) { $0 + $1.contentEvents }
                 tallies[k].cpuMs += cpu
                 tallies[k].seconds += elapsed
-                log("c=\(c) round \(r + 1) \(targets[k].name): \(good.count) streams (\(results.count - good.count) failed), first token p50 \(f(quantile(ft, 0.5))) p99 \(f(quantile(ft, 0.99))) ms, gateway CPU \(f(cpu, 0)) ms in \(f(elapsed, 1)) s")
+                log("c=\(c) round \(r + 1) \(targets[k].name): \(good.count) streams (\(results.count - good.count) failed), first token p50 \(f(quantile(ft, 0.5))) p99 \(f(quantile(ft, 0.99))) ms, gateway CPU \(f(cpu, 0)) ms in \(f(elapsed, 1)) s, other work on the machine \(f(other, 2)) cores")
             }
         }
         let d = tallies[0], g = tallies[1]
         let ds = d.firstTokens.sorted(), gs = g.firstTokens.sorted()
         let dp50 = quantile(ds, 0.5), dp99 = quantile(ds, 0.99), gp50 = quantile(gs, 0.5), gp99 = quantile(gs, 0.99)
         let perRound = zip(g.roundP50s, d.roundP50s).map { $0 - $1 }
+        // rounds where neither path shared the machine with more than a quarter of a core of other work
+        let quiet = perRound.indices.filter { g.roundOther[$0] <= 0.25 && d.roundOther[$0] <= 0.25 }.map { perRound[$0] }
         let chunksThrough = g.requests * chunks
         let cpuPer1000 = g.cpuMs / Double(max(1, chunksThrough)) * 1000
         let idle = d.cpuMs / max(0.001, d.seconds)
-        lines.append("| \(c) | \(f(dp50)) / \(f(dp99)) | \(f(gp50)) / \(f(gp99)) | **\(f(gp50 - dp50))** / \(f(gp99 - dp99)) | \(f(median(perRound))) | **\(f(cpuPer1000, 1))** | \(grouped(d.requests)) / \(grouped(g.requests)) | \(d.failures) / \(g.failures) | \(f(Double(g.contentEvents) / Double(max(1, g.requests)), 1)) | \(f(idle, 1)) |")
+        lines.append("| \(c) | \(f(dp50)) / \(f(dp99)) | \(f(gp50)) / \(f(gp99)) | **\(f(gp50 - dp50))** / \(f(gp99 - dp99)) | \(f(median(perRound))) · \(quiet.isEmpty ? "–" : f(median(quiet))) (\(quiet.count)) | **\(f(cpuPer1000, 1))** | \(grouped(d.requests)) / \(grouped(g.requests)) | \(d.failures) / \(g.failures) | \(f(Double(g.contentEvents) / Double(max(1, g.requests)), 1)) | \(f(idle, 1)) |")
         log("c=\(c): gateway CPU \(f(g.cpuMs, 0)) ms for \(grouped(chunksThrough)) chunks (\(grouped(g.requests)) streams) in \(f(g.seconds, 1)) s = \(f(g.cpuMs / g.seconds / 10, 0))% of a core")
     }
     for p in pools { await p.close() }
-    print("| streams | direct p50 / p99 (ms) | gateway p50 / p99 (ms) | added p50 / p99 (ms) | added p50, median of rounds | gateway CPU ms / 1,000 chunks | streams direct / gateway | failed direct / gateway | delta events per gateway stream | gateway CPU while idle (ms/s) |")
+    print("| streams | direct p50 / p99 (ms) | gateway p50 / p99 (ms) | added p50 / p99 (ms) | added p50, median of rounds: all · quiet (n) | gateway CPU ms / 1,000 chunks | streams direct / gateway | failed direct / gateway | delta events per gateway stream | gateway CPU while idle (ms/s) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for l in lines { print(l) }
     print()
-    print("\(rounds) rounds × \(f(seconds, 0)) s per path and level, alternating; \(chunks) chunks per stream, first after \(args.int("first", 20)) ms, then every \(args.int("interval", 20)) ms; p50/p99 pooled over the rounds.")
+    print("\(rounds) rounds × \(f(seconds, 0)) s per path and level, alternating; \(chunks) chunks per stream, first after \(args.int("first", 20)) ms, then every \(args.int("interval", 20)) ms; p50/p99 pooled over the rounds. Rounds during which other processes used more than a quarter of a core: \(noisyRounds[0]) direct, \(noisyRounds[1]) gateway (of \(rounds * levels.count) each).")
 }
 
 // MARK: - trace

@@ -1,3 +1,4 @@
+import Assessment
 import Companion
 import Curriculum
 import Foundation
@@ -18,6 +19,7 @@ public struct Platform: Sendable {
     public let curriculum: CurriculumService
     public let inference: InferenceRuntime
     public let companion: CompanionService
+    public let assessment: AssessmentService
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
@@ -27,6 +29,7 @@ public struct Platform: Sendable {
         list.add(CurriculumService.migrations)
         list.add(SQLInferenceLedger.migrations)
         list.add(CompanionService.migrations)
+        list.add(AssessmentService.migrations)
         return list
     }
 
@@ -38,6 +41,7 @@ public struct Platform: Sendable {
         hasher: any PasswordHasher = BcryptHasher(),
         database: DatabaseStack? = nil,
         curriculum: CurriculumContent? = nil,
+        itemBank: ItemBank? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Platform {
         // Content first: invalid content stops start-up before anything touches the database.
@@ -49,6 +53,16 @@ public struct Platform: Sendable {
             guard problems.isEmpty else { throw CurriculumError.invalid(problems) }
             content = loaded
         }
+        let bank: ItemBank
+        if let itemBank {
+            bank = itemBank
+        } else {
+            let (loaded, problems) = ItemBankLoader.load(from: URL(fileURLWithPath: config.curriculumPath).appendingPathComponent("assessment"),
+                                                         sources: content.sources)
+            guard problems.isEmpty else { throw CurriculumError.invalid(problems) }
+            bank = loaded
+        }
+        let assessmentItems = try AssessmentItems(bank: bank)
         let db: DatabaseStack
         if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
         do {
@@ -69,10 +83,12 @@ public struct Platform: Sendable {
                                              quotas: InferenceQuotas(database: db), moderation: config.moderation,
                                              moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
             let alerts = zip(config.alertWebhook, inference.http).map { AlertWebhook(url: $0, http: $1, database: db) }
+            let assessment = AssessmentService(database: db, registry: registry, audit: audit, items: assessmentItems, now: now)
             let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
-                                             audit: audit, now: now, alerts: alerts)
+                                             audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },
+                                             alerts: alerts)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
-                            curriculum: curriculumService, inference: inference, companion: companion,
+                            curriculum: curriculumService, inference: inference, companion: companion, assessment: assessment,
                             idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }

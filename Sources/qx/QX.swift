@@ -12,7 +12,7 @@ struct QX: AsyncParsableCommand {
         Shell completions:  qx --generate-completion-script bash > /etc/bash_completion.d/qx
         """,
         subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self,
-                      CurriculumCommands.self, Assign.self, Assignments.self, Chat.self])
+                      CurriculumCommands.self, Assign.self, Assignments.self, Chat.self, Assess.self, Literacy.self])
 }
 
 /// Options every command takes.

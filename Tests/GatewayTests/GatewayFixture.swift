@@ -1,3 +1,4 @@
+import Assessment
 import Curriculum
 import Foundation
 @testable import Gateway
@@ -25,6 +26,9 @@ struct GatewayFixture {
 
     /// The shipped curriculum, read once for all tests.
     static let shippedCurriculum = CurriculumLoader.load(from: Repository.curriculum).content
+    /// The shipped item bank, read once for all tests.
+    static let shippedItemBank = ItemBankLoader.load(from: Repository.curriculum.appendingPathComponent("assessment"),
+                                                     sources: shippedCurriculum.sources).bank
 
     static func with<T>(
         _ engine: DatabaseEngine, test: String = #function,
@@ -37,7 +41,7 @@ struct GatewayFixture {
             config.port = 0
             configure(&config)
             let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db,
-                                                   curriculum: curriculum)
+                                                   curriculum: curriculum, itemBank: shippedItemBank)
             let r = platform.registry
             let a = try await r.createSchool(SchoolProfile(name: "测试小学甲", county: "520302", stages: [.primary, .junior]))
             let b = try await r.createSchool(SchoolProfile(name: "测试小学乙", county: "520102", stages: [.primary, .junior]))

@@ -1,3 +1,4 @@
+import Assessment
 import Companion
 import Curriculum
 import Foundation
@@ -19,6 +20,7 @@ struct APIHandler: APIProtocol {
     let metrics: GatewayMetrics
     let inference: InferenceRuntime
     let companion: CompanionService
+    let assessment: AssessmentService
     let contract: ContractDocuments
 }
 

@@ -1,5 +1,5 @@
 /// A small deterministic generator (SplitMix64) so that seeds are the same on every machine.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable, Hashable, Codable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -1,0 +1,49 @@
+import FluentKit
+import Foundation
+import Logging
+import Persistence
+import QianxueCore
+import Registry
+
+/// Students' AI-literacy assessment: attempts at adaptive tests and fixed forms over the reviewed
+/// item bank, results as literacy profiles, class summaries, and the windows in which classes sit it.
+public struct AssessmentService: Sendable {
+    let database: DatabaseStack
+    let registry: RegistryService
+    let audit: AuditLog
+    /// The item bank and the adaptive pool built from it.
+    public let items: AssessmentItems
+    /// Length, precision and exposure control of the adaptive test.
+    public let configuration: AdaptiveTest.Configuration
+    /// The ability cuts between understand, apply and create (provisional until standard setting).
+    public let cutScores: CutScores
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows()] }
+
+    public init(database: DatabaseStack, registry: RegistryService, audit: AuditLog, items: AssessmentItems,
+                configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,
+                now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "qianxue.assessment")) {
+        self.items = items
+        self.configuration = configuration
+        self.cutScores = cutScores
+        self.database = database
+        self.registry = registry
+        self.audit = audit
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Whether the student has an attempt in progress (the learning companion is locked meanwhile).
+    public func hasAttemptInProgress(_ student: UUID) async throws -> Bool {
+        try await AttemptModel.query(on: database.db).filter(\.$studentID == student)
+            .filter(\.$status == AttemptStatus.inProgress.rawValue).first() != nil
+    }
+}
+
+/// Where an attempt stands.
+public enum AttemptStatus: String, Sendable, Codable { case inProgress, finished }
+
+/// An adaptive test, or a fixed form (pre-test, post-test).
+public enum AttemptKind: String, Sendable, Codable { case adaptive, form }

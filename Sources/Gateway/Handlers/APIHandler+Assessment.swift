@@ -1,0 +1,94 @@
+import Assessment
+import Foundation
+import QianxueAPI
+import QianxueCore
+
+extension APIHandler {
+    func startAssessmentAttempt(_ input: Operations.StartAssessmentAttempt.Input) async throws -> Operations.StartAssessmentAttempt.Output {
+        guard case .json = input.body else { throw AppError(.unsupportedMediaType, "send the request as JSON") }
+        let (view, created) = try await assessment.start(by: RequestScope.caller())
+        return created ? .created(.init(body: .json(.init(view)))) : .ok(.init(body: .json(.init(view))))
+    }
+
+    func getAssessmentAttempt(_ input: Operations.GetAssessmentAttempt.Input) async throws -> Operations.GetAssessmentAttempt.Output {
+        .ok(.init(body: .json(.init(try await assessment.attempt(try parseUUID(input.path.id, field: "id"), by: RequestScope.caller())))))
+    }
+
+    func answerAssessmentItem(_ input: Operations.AnswerAssessmentItem.Input) async throws -> Operations.AnswerAssessmentItem.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the answer as JSON") }
+        let given = [b.choice.map { ItemAnswer.choice($0) }, b.choices.map { ItemAnswer.choices(Set($0)) }, b.order.map { ItemAnswer.order($0) },
+                     b.text.map { ItemAnswer.text($0) }].compactMap { $0 }
+        guard given.count == 1, let answer = given.first else {
+            throw AppError.validation("give exactly one of choice, choices, order or text", field: "answer")
+        }
+        let view = try await assessment.answer(try parseUUID(input.path.id, field: "id"), itemID: b.itemId, answer: answer, by: RequestScope.caller())
+        return .ok(.init(body: .json(.init(view))))
+    }
+
+    func getStudentLiteracy(_ input: Operations.GetStudentLiteracy.Input) async throws -> Operations.GetStudentLiteracy.Output {
+        let id = try parseUUID(input.path.id, field: "id")
+        let results = try await assessment.literacy(of: id, for: RequestScope.caller(), requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(studentId: id.uuidString.lowercased(), items: results.map(Components.Schemas.LiteracyResult.init)))))
+    }
+
+    func getClassLiteracy(_ input: Operations.GetClassLiteracy.Input) async throws -> Operations.GetClassLiteracy.Output {
+        let s = try await assessment.classLiteracy(try parseUUID(input.path.id, field: "id"), for: RequestScope.caller(), requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(
+            classId: s.classID.uuidString.lowercased(), enrolled: s.enrolled, assessed: s.assessed,
+            students: s.students.map { .init(studentId: $0.id.uuidString.lowercased(), name: $0.name, latest: $0.latest.map(Components.Schemas.LiteracyResult.init)) },
+            levels: s.levels.map { .init(dimension: $0.dimension.rawValue, understand: $0.counts[.understand] ?? 0, apply: $0.counts[.apply] ?? 0,
+                                         create: $0.counts[.create] ?? 0) }))))
+    }
+
+    func openAssessmentWindow(_ input: Operations.OpenAssessmentWindow.Input) async throws -> Operations.OpenAssessmentWindow.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the window as JSON") }
+        let w = try await assessment.openWindow(classID: try parseUUID(input.path.id, field: "id"), kind: .adaptive, formID: nil,
+                                                from: b.from, until: b.until, by: RequestScope.caller())
+        return .created(.init(body: .json(.init(w))))
+    }
+
+    func listAssessmentWindows(_ input: Operations.ListAssessmentWindows.Input) async throws -> Operations.ListAssessmentWindows.Output {
+        let items = try await assessment.windows(classID: try parseUUID(input.path.id, field: "id"), for: RequestScope.caller())
+        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.AssessmentWindow.init)))))
+    }
+}
+
+extension Components.Schemas.AssessmentAttempt {
+    init(_ v: AttemptView) {
+        self.init(id: v.id.uuidString.lowercased(), kind: .adaptive, status: v.status == .inProgress ? .inProgress : .finished,
+                  answered: v.answered, maxItems: v.maxItems, startedAt: v.startedAt,
+                  item: v.item.map { i in
+                      .init(id: i.id, _type: .init(rawValue: i.type.rawValue) ?? .single, stem: i.stem, dimension: i.competency.dimension.rawValue,
+                            options: i.options.map { .init(id: $0.id, text: $0.text) }, maxPoints: i.maxPoints)
+                  },
+                  result: v.result.map(Components.Schemas.LiteracyResult.init))
+    }
+}
+
+extension Components.Schemas.LiteracyResult {
+    init(_ r: LiteracyResult) {
+        self.init(attemptId: r.attemptID.uuidString.lowercased(), kind: .adaptive, finishedAt: r.finishedAt, theta: r.profile.overall.theta,
+                  se: r.profile.overall.se, items: r.profile.itemCount, pendingTeacherScores: r.pendingTeacherScores,
+                  dimensions: r.profile.dimensions.map { d in
+                      .init(dimension: d.dimension.rawValue, theta: d.estimate.theta, se: d.estimate.se,
+                            level: .init(d.level ?? .understand), indicative: d.indicative, items: d.itemCount)
+                  })
+    }
+}
+
+extension Components.Schemas.AssessmentWindow {
+    init(_ w: AssessmentWindowRecord) {
+        self.init(id: w.id.uuidString.lowercased(), classId: w.classID.uuidString.lowercased(), kind: .adaptive, from: w.from, until: w.until,
+                  enrolled: w.enrolled, finished: w.finished, participation: w.participation)
+    }
+}
+
+extension Components.Schemas.DimensionResult.LevelPayload {
+    init(_ level: Competency.Level) {
+        switch level {
+        case .understand: self = .understand
+        case .apply: self = .apply
+        case .create: self = .create
+        }
+    }
+}
