@@ -56,7 +56,7 @@ public enum ItemBankLoader {
             }
             root = node
         } catch {
-            sink.add(path, yamlErrorLine(error), "not valid YAML: \(yamlErrorText(error))")
+            sink.add(path, YAMLError.line(of: error), "not valid YAML: \(YAMLError.text(of: error))")
             return []
         }
         guard case .sequence(let entries) = root else {
@@ -73,19 +73,5 @@ public enum ItemBankLoader {
             if let item = ItemParser.parse(fields, sources: sources) { out.append(item) }
         }
         return out
-    }
-
-    static func yamlErrorLine(_ error: any Error) -> Int {
-        switch error as? YamlError {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return 1
-        }
-    }
-
-    static func yamlErrorText(_ error: any Error) -> String {
-        switch error as? YamlError {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return String(describing: error)
-        }
     }
 }

@@ -92,7 +92,7 @@ public enum CurriculumLoader {
                     sink.add(meta, 1, "unit.yaml must be a mapping with title, titleEn and summary")
                 }
             } catch {
-                sink.add(meta, LessonParser.yamlErrorLine(error), "not valid YAML: \(LessonParser.yamlErrorText(error))")
+                sink.add(meta, YAMLError.line(of: error), "not valid YAML: \(YAMLError.text(of: error))")
             }
         } else {
             sink.add(path, 1, "missing unit.yaml (title, titleEn, summary)")

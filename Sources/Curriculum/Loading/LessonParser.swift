@@ -31,7 +31,7 @@ enum LessonParser {
             }
             root = node
         } catch {
-            sink.add(file, 1 + yamlErrorLine(error), "front matter is not valid YAML: \(yamlErrorText(error))")
+            sink.add(file, 1 + YAMLError.line(of: error), "front matter is not valid YAML: \(YAMLError.text(of: error))")
             return nil
         }
         let f = YAMLFields(root, file: file, lineOffset: 1, sink: sink)
@@ -147,17 +147,4 @@ enum LessonParser {
             && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    static func yamlErrorLine(_ error: any Error) -> Int {
-        switch error as? YamlError {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return 1
-        }
-    }
-
-    static func yamlErrorText(_ error: any Error) -> String {
-        switch error as? YamlError {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return String(describing: error)
-        }
-    }
 }

@@ -18,7 +18,7 @@ enum SourcesFile {
             }
             root = node
         } catch {
-            sink.add(label, LessonParser.yamlErrorLine(error), "not valid YAML: \(LessonParser.yamlErrorText(error))")
+            sink.add(label, YAMLError.line(of: error), "not valid YAML: \(YAMLError.text(of: error))")
             return SourceCatalogue(tags: [:], sources: [])
         }
         let f = YAMLFields(root, file: label, lineOffset: 0, sink: sink)
