@@ -248,3 +248,12 @@ package.targets.append(
         swiftSettings: swiftSettings
     )
 )
+
+package.targets.append(
+    .executableTarget(
+        name: "assessment-bench",
+        dependencies: ["Assessment", "QianxueCore"],
+        path: "Benchmarks/assessment",
+        swiftSettings: swiftSettings
+    )
+)

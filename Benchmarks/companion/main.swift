@@ -51,7 +51,10 @@ struct Options {
 }
 
 func out(_ s: String = "") { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
-func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+func note(_ s: String) {
+    let time = ISO8601DateFormatter().string(from: Date()).dropFirst(11).prefix(8)
+    FileHandle.standardError.write(Data("[\(time)] \(s)\n".utf8))
+}
 func f1(_ x: Double) -> String { String(format: "%.1f", x) }
 func f2(_ x: Double) -> String { String(format: "%.2f", x) }
 

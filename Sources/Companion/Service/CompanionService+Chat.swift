@@ -28,21 +28,8 @@ extension CompanionService {
         let assignment = try await m.assignmentID.asyncFlatMap { try await AssignmentModel.find($0, on: database.db) }.map(AssignmentRecord.init)
         let grant = try await grant(for: student, assignment: assignment, at: instant)
         let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
-        let meter = try await countMessage(of: student.id, at: instant)
-
         let history = try await MessageModel.query(on: database.db).filter(\.$sessionID == sessionID)
             .sort(\.$seq, .descending).limit(60).all()
-        let studentMessage = MessageModel()
-        studentMessage.sessionID = sessionID
-        studentMessage.seq = (history.first?.seq ?? 0) + 1
-        studentMessage.role = MessageRecord.Role.student.rawValue
-        studentMessage.content = text
-        studentMessage.aiGenerated = false
-        studentMessage.createdAt = instant
-        try await studentMessage.create(on: database.db)
-        m.lastMessageAt = instant
-        try await m.update(on: database.db)
-
         let classes = try await registry.classIDs(of: student.id)
         let names = try await registry.memberNames(ofClasses: classes).map { member in
             NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
@@ -57,11 +44,31 @@ extension CompanionService {
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
                                     estimatedTokens: 512 + text.count, exclusive: true),
             purpose: "companion", county: county)
+        // The inference path refuses first (a reply already streaming for this student, a full
+        // queue, a spent budget): then nothing of the turn is stored or counted.
         let events = try await inference.start(job)
-        let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID,
-                                seq: studentMessage.seq + 1, inputMessageID: studentMessage.id!)
+
+        let meter = try await countMessage(of: student.id, at: instant)
+        let studentMessage = MessageModel()
+        studentMessage.sessionID = sessionID
+        studentMessage.seq = try await nextSeq(in: sessionID)
+        studentMessage.role = MessageRecord.Role.student.rawValue
+        studentMessage.content = text
+        studentMessage.aiGenerated = false
+        studentMessage.createdAt = instant
+        try await studentMessage.create(on: database.db)
+        m.lastMessageAt = instant
+        try await m.update(on: database.db)
+
+        let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
         return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
                     breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
+    }
+
+    /// The next sequence number of a session's messages, taken when a message is stored (a reply
+    /// takes its number when it ends, after anything stored meanwhile).
+    func nextSeq(in sessionID: UUID) async throws -> Int {
+        (try await MessageModel.query(on: database.db).filter(\.$sessionID == sessionID).max(\.$seq) ?? 0) + 1
     }
 
     /// The message, trimmed; refused when empty, too long or carrying control characters.

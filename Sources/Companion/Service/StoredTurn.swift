@@ -10,8 +10,6 @@ struct StoredTurn: Sendable {
     let sessionID: UUID
     let studentID: UUID
     let schoolID: UUID
-    let seq: Int
-    let inputMessageID: UUID
 
     func relay(_ events: AsyncStream<ChatEvent>) -> AsyncStream<ChatEvent> {
         AsyncStream { out in
@@ -43,7 +41,6 @@ struct StoredTurn: Sendable {
         let m = MessageModel()
         m.id = done?.messageID ?? UUID()
         m.sessionID = sessionID
-        m.seq = seq
         m.role = MessageRecord.Role.companion.rawValue
         m.content = text
         m.aiGenerated = done.map { $0.provider != "safety" } ?? true
@@ -55,6 +52,7 @@ struct StoredTurn: Sendable {
         m.flags = flags.isEmpty ? nil : (try? JSONEncoder().encode(flags)).map { String(decoding: $0, as: UTF8.self) }
         m.createdAt = service.now()
         do {
+            m.seq = try await service.nextSeq(in: sessionID)
             try await m.create(on: service.database.db)
             try await service.raise(flags, student: studentID, school: schoolID, session: sessionID, message: m.id!)
         } catch {
