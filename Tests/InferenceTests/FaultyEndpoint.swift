@@ -69,7 +69,8 @@ enum FaultyEndpoint {
                      body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"no slot available","type":"unavailable_error","code":503}}"#)))
         }
         r.post("endless/v1/chat/completions") { _, _ in
-            stream { w in while true { try await w.write(ByteBuffer(string: chunk("无穷无尽"))); try await Task.sleep(for: .milliseconds(1)) } }
+            // forty characters a piece, so that the limit is passed in a few writes even on a starved machine
+            stream { w in while true { try await w.write(ByteBuffer(string: chunk(String(repeating: "无穷无尽", count: 10)))); try await Task.sleep(for: .milliseconds(1)) } }
         }
         r.get("ok/v1/models") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],

@@ -74,7 +74,7 @@ import Testing
 
     @Test func endlessOutputIsCutAtTheLimit() async throws {
         try await FaultyEndpoint.with { port in
-            let r = await run(try provider(port, "endless") { $0.maxOutputCharacters = 200 })
+            let r = await run(try provider(port, "endless") { $0.maxOutputCharacters = 200; $0.total = .seconds(60) })
             #expect(r.error == .outputLimit(200))
             #expect(r.text.count <= 200)
         }
