@@ -36,7 +36,12 @@ import TestSupport
                     request.headers.add(name: "content-type", value: "application/json")
                     request.headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
                     request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(180))
+                    // a client of its own: the shared one gives up after 60 s without a byte, and a 2-core
+                    // machine running every suite at once can take that long before the model's first token
+                    let http = HTTPClient(eventLoopGroupProvider: .singleton,
+                                          configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(300))))
+                    defer { Task { try? await http.shutdown() } }
+                    let response = try await http.execute(request, timeout: .seconds(300))
                     return (response.status.code, String(buffer: try await response.body.collect(upTo: 1 << 20)))
                 }
 
