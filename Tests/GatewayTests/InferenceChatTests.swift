@@ -129,7 +129,12 @@ final class RecordingEndpoint: Sendable {
                 request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
                     "messages": [["role": "user", "content": "Write three sentences about the weather."]],
                     "maxCompletionTokens": 48, "temperature": 0] as [String: Any])))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                // a client of its own: the shared one gives up after 60 s without a byte, and a saturated
+                // 2-core run can take that long before the model's first token
+                let http = HTTPClient(eventLoopGroupProvider: .singleton,
+                                      configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(300))))
+                defer { Task { try? await http.shutdown() } }
+                let response = try await http.execute(request, timeout: .seconds(300))
                 #expect(response.status == .ok)
                 let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
                 #expect(body.components(separatedBy: "event: delta").count > 2, "several deltas")
