@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import QianxueCore
 import Registry
+import SQLKit
 import Synchronization
 import Testing
 import TestSupport
@@ -96,6 +97,14 @@ import TestSupport
                     #expect(alert["category"] as? String == "selfHarm" && alert["severity"] as? String == "high")
                     #expect(alert["studentId"] as? String == s.id.uuidString.lowercased())
                     #expect(!bodies.joined().contains("不想活") && !bodies.joined().contains("student.alert"))
+                    // and both attempts are counted on the flag (waited for: the database closes when the test ends)
+                    var attempts = 0
+                    for _ in 0..<50 where attempts < 2 {
+                        attempts = try await f.platform.database.sql.raw("SELECT alert_attempts FROM student_safety_flags")
+                            .first(decodingColumn: "alert_attempts", as: Int.self) ?? 0
+                        if attempts < 2 { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    #expect(attempts == 2)
                 }
             }
         }
