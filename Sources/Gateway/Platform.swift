@@ -82,7 +82,7 @@ public struct Platform: Sendable {
                                              scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
                                              quotas: InferenceQuotas(database: db), moderation: config.moderation,
                                              moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
-            let alerts = zip(config.alertWebhook, inference.http).map { AlertWebhook(url: $0, http: $1, database: db) }
+            let alerts = inference.http.flatMap { http in config.alertWebhook.map { AlertWebhook(url: $0, http: http, database: db) } }
             let assessment = AssessmentService(database: db, registry: registry, audit: audit, items: assessmentItems, now: now)
             let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
                                              audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },
@@ -101,9 +101,4 @@ public struct Platform: Sendable {
         await inference.shutdown()
         await database.shutdown()
     }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -43,7 +43,7 @@ public struct InferenceRuntime: Sendable {
         }
         self.moderation = moderation
         service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger, quotas: quotas,
-                                   moderation: zip(moderation, http).map { ExternalModeration(endpoint: $0, http: $1, timeout: moderationTimeout) })
+                                   moderation: http.flatMap { http in moderation.map { ExternalModeration(endpoint: $0, http: http, timeout: moderationTimeout) } })
     }
 
     public var state: State {
@@ -64,9 +64,4 @@ public struct InferenceRuntime: Sendable {
     public func shutdown() async {
         try? await http?.shutdown()
     }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }
