@@ -42,6 +42,7 @@ public struct Platform: Sendable {
         database: DatabaseStack? = nil,
         curriculum: CurriculumContent? = nil,
         itemBank: ItemBank? = nil,
+        forms: [TestForm]? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Platform {
         // Content first: invalid content stops start-up before anything touches the database.
@@ -62,7 +63,15 @@ public struct Platform: Sendable {
             guard problems.isEmpty else { throw CurriculumError.invalid(problems) }
             bank = loaded
         }
-        let assessmentItems = try AssessmentItems(bank: bank)
+        let testForms: [TestForm]
+        if let forms {
+            testForms = forms
+        } else {
+            let (loaded, problems) = FormLoader.load(
+                from: URL(fileURLWithPath: config.curriculumPath).appendingPathComponent("assessment/forms"), bank: bank)
+            guard problems.isEmpty else { throw CurriculumError.invalid(problems) }
+            testForms = loaded
+        }
         let db: DatabaseStack
         if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
         do {
@@ -83,6 +92,8 @@ public struct Platform: Sendable {
                                              quotas: InferenceQuotas(database: db), moderation: config.moderation,
                                              moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
             let alerts = inference.http.flatMap { http in config.alertWebhook.map { AlertWebhook(url: $0, http: http, database: db) } }
+            // The live pool scores with the latest calibration's parameters.
+            let assessmentItems = try AssessmentItems(bank: bank, forms: testForms, calibrated: try await ItemParameterHistory.latest(on: db))
             let assessment = AssessmentService(database: db, registry: registry, audit: audit, items: assessmentItems, now: now)
             let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
                                              audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },

@@ -20,13 +20,16 @@ struct CurriculumCommand: ParsableCommand {
             let root = URL(fileURLWithPath: path)
             let (content, lessonProblems) = CurriculumLoader.load(from: root)
             let (bank, itemProblems) = ItemBankLoader.load(from: root.appendingPathComponent("assessment"), sources: content.sources)
-            let problems = lessonProblems + itemProblems
+            let (forms, formProblems) = FormLoader.load(from: root.appendingPathComponent("assessment/forms"), bank: bank)
+            let problems = lessonProblems + itemProblems + formProblems
             for p in problems { print(p) }
             let units = content.units.count
             let lessons = content.lessons.count
             let published = content.lessons.filter { $0.status == .published }.count
             let lessonLine = "\(path): \(units) units, \(lessons) lessons (\(published) published), \(content.sources.ordered.count) sources"
-            let bankLine = "\(path)/assessment: \(bank.summary)"
+            let usableForms = forms.filter(\.isUsable)
+            let bankLine = "\(path)/assessment: \(bank.summary); \(forms.count) fixed forms (\(usableForms.count) published, "
+                + "terms \(Set(usableForms.map(\.term)).sorted().joined(separator: ", ")))"
             if problems.isEmpty {
                 print("\(lessonLine): OK")
                 print("\(bankLine): OK")

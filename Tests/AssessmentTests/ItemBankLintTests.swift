@@ -146,7 +146,7 @@ import Testing
         let p = problems.map(\.description)
         #expect(p.contains { $0.hasPrefix("Curriculum/assessment/a.yaml:") && $0.contains("not valid YAML") })
         #expect(p.contains("Curriculum/assessment/b.yaml:1: an item file is a YAML list of items (`- id: …`)"))
-        #expect(p.contains("Curriculum/assessment/notes.txt:1: unexpected file; the item bank holds README.md and .yaml item files"))
+        #expect(p.contains("Curriculum/assessment/notes.txt:1: unexpected file; the item bank holds README.md, .yaml item files and forms/"))
         #expect(bank.items.map(\.id) == ["ta-u-001"])
     }
 

@@ -29,6 +29,8 @@ struct GatewayFixture {
     /// The shipped item bank, read once for all tests.
     static let shippedItemBank = ItemBankLoader.load(from: Repository.curriculum.appendingPathComponent("assessment"),
                                                      sources: shippedCurriculum.sources).bank
+    /// The shipped fixed forms.
+    static let shippedForms = FormLoader.load(from: Repository.curriculum.appendingPathComponent("assessment/forms"), bank: shippedItemBank).forms
 
     static func with<T>(
         _ engine: DatabaseEngine, test: String = #function,
@@ -41,7 +43,8 @@ struct GatewayFixture {
             config.port = 0
             configure(&config)
             let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db,
-                                                   curriculum: curriculum, itemBank: shippedItemBank)
+                                                   curriculum: curriculum, itemBank: shippedItemBank,
+                                                   forms: shippedForms)
             let r = platform.registry
             let a = try await r.createSchool(SchoolProfile(name: "测试小学甲", county: "520302", stages: [.primary, .junior]))
             let b = try await r.createSchool(SchoolProfile(name: "测试小学乙", county: "520102", stages: [.primary, .junior]))

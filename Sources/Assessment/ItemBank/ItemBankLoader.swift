@@ -27,10 +27,10 @@ public enum ItemBankLoader {
 
         var items: [AssessmentItem] = []
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-        for name in names where !name.hasPrefix(".") && name != "README.md" {
+        for name in names where !name.hasPrefix(".") && name != "README.md" && name != "forms" {
             let path = "\(label)/\(name)"
             guard name.hasSuffix(".yaml") else {
-                sink.add(path, 1, "unexpected file; the item bank holds README.md and .yaml item files")
+                sink.add(path, 1, "unexpected file; the item bank holds README.md, .yaml item files and forms/")
                 continue
             }
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),

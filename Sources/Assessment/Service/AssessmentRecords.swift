@@ -7,6 +7,8 @@ public struct AttemptView: Sendable {
     public let id: UUID
     public let studentID: UUID
     public let kind: AttemptKind
+    /// The form sat, for a form attempt.
+    public let formID: String?
     public let status: AttemptStatus
     public let answered: Int
     public let maxItems: Int
@@ -19,6 +21,8 @@ public struct AttemptView: Sendable {
 public struct LiteracyResult: Sendable, Codable, Hashable {
     public let attemptID: UUID
     public let kind: AttemptKind
+    /// The form sat, for a form attempt.
+    public let formID: String?
     public let finishedAt: Date
     public let profile: LiteracyProfile
     /// Constructed responses still waiting for their teacher (the result may change).

@@ -5,9 +5,11 @@ import QianxueCore
 import Registry
 
 extension AssessmentService {
-    /// Starts an adaptive test for the signed-in student, or answers the attempt already in progress
-    /// (one at a time). `created` is false for the one in progress.
-    public func start(by p: Principal) async throws -> (view: AttemptView, created: Bool) {
+    /// Starts an adaptive test or a fixed form for the signed-in student, or answers the attempt
+    /// already in progress (one at a time, whatever its kind). `created` is false for the one in
+    /// progress. A form attempt without `formID` sits the form of a window open now for one of the
+    /// student's classes.
+    public func start(kind: AttemptKind = .adaptive, formID: String? = nil, by p: Principal) async throws -> (view: AttemptView, created: Bool) {
         try p.require(.student, to: "sit the AI-literacy test")
         if let running = try await AttemptModel.query(on: database.db).filter(\.$studentID == p.userID)
             .filter(\.$status == AttemptStatus.inProgress.rawValue).first() {
@@ -17,20 +19,30 @@ extension AssessmentService {
             throw AppError.forbidden("this student account has no school")
         }
         let band = student.grade?.band ?? .primaryLower
-        guard items.pool.count(in: band) > 0 else { throw AppError.conflict("the item bank has no items for the \(band.rawValue) band yet") }
-        var test = AdaptiveTest(band: band, configuration: configuration, pool: items.pool)
-        guard let first = test.next(from: items.pool) else { throw AppError.conflict("the item bank has no items for the \(band.rawValue) band yet") }
         let m = AttemptModel()
         m.studentID = student.id
         m.schoolID = school
         m.band = band.rawValue
-        m.kind = AttemptKind.adaptive.rawValue
+        m.kind = kind.rawValue
         m.status = AttemptStatus.inProgress.rawValue
-        m.state = try Self.encode(test)
-        m.currentItem = first
         m.answered = 0
-        m.maxItems = configuration.maxItems
         m.startedAt = now()
+        switch kind {
+        case .adaptive:
+            if formID != nil { throw AppError.validation("an adaptive test has no formId", field: "formId") }
+            guard items.pool.count(in: band) > 0 else { throw AppError.conflict("the item bank has no items for the \(band.rawValue) band yet") }
+            var test = AdaptiveTest(band: band, configuration: configuration, pool: items.pool)
+            guard let first = test.next(from: items.pool) else { throw AppError.conflict("the item bank has no items for the \(band.rawValue) band yet") }
+            m.state = try Self.encode(test)
+            m.currentItem = first
+            m.maxItems = configuration.maxItems
+        case .form:
+            let form = try await formToSit(formID, band: band, student: student.id)
+            m.formID = form.id
+            m.state = try Self.encode(FormProgress(formID: form.id, itemIDs: form.itemIDs))
+            m.currentItem = form.itemIDs.first
+            m.maxItems = form.itemIDs.count
+        }
         try await m.create(on: database.db)
         return (try view(m), true)
     }
@@ -42,7 +54,8 @@ extension AssessmentService {
 
     /// Answers the item the attempt waits on; the attempt then waits on the next item or is finished.
     /// Anything else — another item, a second answer, a finished attempt, an answer of the wrong
-    /// type — is refused and leaves the attempt as it was.
+    /// type — is refused and leaves the attempt as it was. On a form, a written answer is stored for
+    /// its teacher to score and the form goes on.
     public func answer(_ id: UUID, itemID: String, answer: ItemAnswer, by p: Principal) async throws -> AttemptView {
         let m = try await own(id, by: p)
         guard m.status == AttemptStatus.inProgress.rawValue else { throw AppError.conflict("this attempt is finished") }
@@ -52,43 +65,60 @@ extension AssessmentService {
         guard m.currentItem == itemID, let item = items.bank.item(id: itemID) else {
             throw AppError.validation("item \(itemID) is not the one this attempt asks; answer \(m.currentItem ?? "none")", field: "itemId")
         }
-        let correct: Bool
+        let correct: Bool?
         switch item.score(answer) {
         case .scored(_, _, let c): correct = c
         case .invalid(let reason): throw AppError.validation(reason, field: "answer")
-        case .pendingTeacherScore: throw AppError.validation("item \(itemID) takes a written answer scored by the teacher", field: "text")
+        case .pendingTeacherScore:
+            guard m.kind == AttemptKind.form.rawValue else {
+                throw AppError.validation("item \(itemID) takes a written answer scored by the teacher", field: "text")
+            }
+            correct = nil
         }
+        let earlier = try await ResponseModel.query(on: database.db).filter(\.$attemptID == id).sort(\.$seq).all()
+        let r = ResponseModel()
+        r.attemptID = id
+        r.seq = earlier.count + 1
+        r.itemID = itemID
+        r.answer = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
+        r.correct = correct
+        r.points = correct.map { $0 ? (item.rubric?.maxPoints ?? 1) : 0 }
+        r.answeredAt = now()
+        m.answered = earlier.count + 1
+        if m.kind == AttemptKind.form.rawValue {
+            try formStep(m, responses: earlier + [r])
+        } else {
+            try adaptiveStep(m, itemID: itemID, correct: correct ?? false, answered: earlier.map(\.itemID))
+        }
+        try await database.db.transaction { db in
+            try await r.create(on: db)
+            try await m.update(on: db)
+        }
+        return try view(m)
+    }
+
+    private func adaptiveStep(_ m: AttemptModel, itemID: String, correct: Bool, answered: [String]) throws {
         var test = try Self.decode(m.state)
         do {
             try test.record(itemID, correct: correct, pool: items.pool)
         } catch {
             throw AppError.conflict("the attempt could not take this answer: \(error)")
         }
-        let answered = try await ResponseModel.query(on: database.db).filter(\.$attemptID == id).all().map(\.itemID)
-        let r = ResponseModel()
-        r.attemptID = id
-        r.seq = answered.count + 1
-        r.itemID = itemID
-        r.answer = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
-        r.correct = correct
-        r.answeredAt = now()
-        m.answered = answered.count + 1
         if test.isFinished || test.next(from: items.pool, excluding: Set(answered + [itemID])) == nil {
-            let result = LiteracyResult(attemptID: id, kind: .adaptive, finishedAt: now(), profile: try test.profile(pool: items.pool, cutScores: cutScores),
-                                        pendingTeacherScores: 0)
-            m.result = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
-            m.status = AttemptStatus.finished.rawValue
-            m.finishedAt = result.finishedAt
-            m.currentItem = nil
+            let result = LiteracyResult(attemptID: m.id!, kind: .adaptive, formID: nil, finishedAt: now(),
+                                        profile: try test.profile(pool: items.pool, cutScores: cutScores), pendingTeacherScores: 0)
+            try finishAttempt(m, result: result)
         } else {
             m.currentItem = test.pending
         }
         m.state = try Self.encode(test)
-        try await database.db.transaction { db in
-            try await r.create(on: db)
-            try await m.update(on: db)
-        }
-        return try view(m)
+    }
+
+    func finishAttempt(_ m: AttemptModel, result: LiteracyResult) throws {
+        m.result = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
+        m.status = AttemptStatus.finished.rawValue
+        m.finishedAt = result.finishedAt
+        m.currentItem = nil
     }
 
     func own(_ id: UUID, by p: Principal) async throws -> AttemptModel {
@@ -97,7 +127,7 @@ extension AssessmentService {
     }
 
     func view(_ m: AttemptModel) throws -> AttemptView {
-        AttemptView(id: m.id!, studentID: m.studentID, kind: AttemptKind(rawValue: m.kind) ?? .adaptive,
+        AttemptView(id: m.id!, studentID: m.studentID, kind: AttemptKind(rawValue: m.kind) ?? .adaptive, formID: m.formID,
                     status: AttemptStatus(rawValue: m.status) ?? .finished, answered: m.answered, maxItems: m.maxItems, startedAt: m.startedAt,
                     item: m.currentItem.flatMap { items.bank.item(id: $0)?.publicView },
                     result: try m.result.map { try Self.decoder.decode(LiteracyResult.self, from: Data($0.utf8)) })
@@ -115,6 +145,6 @@ extension AssessmentService {
         return d
     }()
 
-    static func encode(_ test: AdaptiveTest) throws -> String { String(decoding: try encoder.encode(test), as: UTF8.self) }
+    static func encode(_ state: some Encodable) throws -> String { String(decoding: try encoder.encode(state), as: UTF8.self) }
     static func decode(_ state: String) throws -> AdaptiveTest { try decoder.decode(AdaptiveTest.self, from: Data(state.utf8)) }
 }

@@ -24,11 +24,19 @@ extension AssessmentService {
     /// Opens a window for a class the caller teaches or administers.
     public func openWindow(classID: UUID, kind: AttemptKind, formID: String?, from: Date, until: Date, by p: Principal) async throws -> AssessmentWindowRecord {
         try p.require(.teacher, .schoolAdmin, .admin, to: "open assessment windows")
-        _ = try await registry.classTaught(classID, by: p)
+        let cls = try await registry.classTaught(classID, by: p)
         guard until > from else { throw AppError.validation("until must be after from", field: "until") }
         guard until.timeIntervalSince(from) <= 60 * 86_400 else { throw AppError.validation("a window lasts at most 60 days", field: "until") }
         if kind == .form, formID?.isEmpty ?? true { throw AppError.validation("a form window names its formId", field: "formId") }
         if kind == .adaptive, formID != nil { throw AppError.validation("an adaptive window has no formId", field: "formId") }
+        if kind == .form, let formID {
+            guard let form = items.form(id: formID), form.isUsable else {
+                throw AppError.validation("there is no published form \(formID); see GET /v1/assessment/forms", field: "formId")
+            }
+            guard form.band == cls.grade.band else {
+                throw AppError.validation("form \(formID) is for the \(form.band.rawValue) band; this class is \(cls.grade.band.rawValue)", field: "formId")
+            }
+        }
         let m = WindowModel()
         m.classID = classID
         m.kind = kind.rawValue

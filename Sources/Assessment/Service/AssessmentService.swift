@@ -20,7 +20,7 @@ public struct AssessmentService: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows()] }
+    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows(), AddResponseScoring()] }
 
     public init(database: DatabaseStack, registry: RegistryService, audit: AuditLog, items: AssessmentItems,
                 configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,

@@ -81,6 +81,8 @@ final class ResponseModel: Model, @unchecked Sendable {
     @OptionalField(key: "correct") var correct: Bool?
     @OptionalField(key: "points") var points: Int?
     @OptionalField(key: "scored_by") var scoredBy: UUID?
+    /// Set by 0003: when the teacher scored a written answer.
+    @OptionalField(key: "scored_at") var scoredAt: Date?
     @Field(key: "answered_at") var answeredAt: Date
 
     init() {}

@@ -5,8 +5,8 @@ import QianxueCore
 
 extension APIHandler {
     func startAssessmentAttempt(_ input: Operations.StartAssessmentAttempt.Input) async throws -> Operations.StartAssessmentAttempt.Output {
-        guard case .json = input.body else { throw AppError(.unsupportedMediaType, "send the request as JSON") }
-        let (view, created) = try await assessment.start(by: RequestScope.caller())
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the request as JSON") }
+        let (view, created) = try await assessment.start(kind: b.kind == .form ? .form : .adaptive, formID: b.formId, by: RequestScope.caller())
         return created ? .created(.init(body: .json(.init(view)))) : .ok(.init(body: .json(.init(view))))
     }
 
@@ -42,9 +42,18 @@ extension APIHandler {
 
     func openAssessmentWindow(_ input: Operations.OpenAssessmentWindow.Input) async throws -> Operations.OpenAssessmentWindow.Output {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the window as JSON") }
-        let w = try await assessment.openWindow(classID: try parseUUID(input.path.id, field: "id"), kind: .adaptive, formID: nil,
+        let w = try await assessment.openWindow(classID: try parseUUID(input.path.id, field: "id"), kind: b.kind == .form ? .form : .adaptive, formID: b.formId,
                                                 from: b.from, until: b.until, by: RequestScope.caller())
         return .created(.init(body: .json(.init(w))))
+    }
+
+    func listAssessmentForms(_ input: Operations.ListAssessmentForms.Input) async throws -> Operations.ListAssessmentForms.Output {
+        _ = try RequestScope.caller()
+        let forms = try assessment.forms(band: input.query.band.flatMap { GradeBand(rawValue: $0.rawValue) }, term: input.query.term)
+        return .ok(.init(body: .json(.init(items: forms.map { f in
+            .init(id: f.id, title: f.title, term: f.term, band: f.band.rawValue, purpose: f.purpose == .pre ? .pre : .post, items: f.itemCount,
+                  teacherScored: f.teacherScored, dimensions: f.itemsPerDimension.map { .init(dimension: $0.0.rawValue, items: $0.1) })
+        }))))
     }
 
     func listAssessmentWindows(_ input: Operations.ListAssessmentWindows.Input) async throws -> Operations.ListAssessmentWindows.Output {
@@ -55,7 +64,7 @@ extension APIHandler {
 
 extension Components.Schemas.AssessmentAttempt {
     init(_ v: AttemptView) {
-        self.init(id: v.id.uuidString.lowercased(), kind: .adaptive, status: v.status == .inProgress ? .inProgress : .finished,
+        self.init(id: v.id.uuidString.lowercased(), kind: v.kind == .form ? .form : .adaptive, formId: v.formID, status: v.status == .inProgress ? .inProgress : .finished,
                   answered: v.answered, maxItems: v.maxItems, startedAt: v.startedAt,
                   item: v.item.map { i in
                       .init(id: i.id, _type: .init(rawValue: i.type.rawValue) ?? .single, stem: i.stem, dimension: i.competency.dimension.rawValue,
@@ -67,7 +76,7 @@ extension Components.Schemas.AssessmentAttempt {
 
 extension Components.Schemas.LiteracyResult {
     init(_ r: LiteracyResult) {
-        self.init(attemptId: r.attemptID.uuidString.lowercased(), kind: .adaptive, finishedAt: r.finishedAt, theta: r.profile.overall.theta,
+        self.init(attemptId: r.attemptID.uuidString.lowercased(), kind: r.kind == .form ? .form : .adaptive, formId: r.formID, finishedAt: r.finishedAt, theta: r.profile.overall.theta,
                   se: r.profile.overall.se, items: r.profile.itemCount, pendingTeacherScores: r.pendingTeacherScores,
                   dimensions: r.profile.dimensions.map { d in
                       .init(dimension: d.dimension.rawValue, theta: d.estimate.theta, se: d.estimate.se,
@@ -78,7 +87,7 @@ extension Components.Schemas.LiteracyResult {
 
 extension Components.Schemas.AssessmentWindow {
     init(_ w: AssessmentWindowRecord) {
-        self.init(id: w.id.uuidString.lowercased(), classId: w.classID.uuidString.lowercased(), kind: .adaptive, from: w.from, until: w.until,
+        self.init(id: w.id.uuidString.lowercased(), classId: w.classID.uuidString.lowercased(), kind: w.kind == .form ? .form : .adaptive, formId: w.formID, from: w.from, until: w.until,
                   enrolled: w.enrolled, finished: w.finished, participation: w.participation)
     }
 }
@@ -90,5 +99,30 @@ extension Components.Schemas.DimensionResult.LevelPayload {
         case .apply: self = .apply
         case .create: self = .create
         }
+    }
+}
+
+extension APIHandler {
+    func listWrittenResponses(_ input: Operations.ListWrittenResponses.Input) async throws -> Operations.ListWrittenResponses.Output {
+        let items = try await assessment.writtenResponses(classID: try parseUUID(input.path.id, field: "id"), pendingOnly: input.query.status != .all,
+                                                          for: RequestScope.caller(), requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(items: items.map(Components.Schemas.WrittenResponse.init)))))
+    }
+
+    func scoreWrittenResponse(_ input: Operations.ScoreWrittenResponse.Input) async throws -> Operations.ScoreWrittenResponse.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the score as JSON") }
+        let w = try await assessment.score(responseID: try parseUUID(input.path.id, field: "id"), points: b.points,
+                                           by: RequestScope.caller(), requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(w))))
+    }
+}
+
+extension Components.Schemas.WrittenResponse {
+    init(_ w: WrittenResponse) {
+        self.init(id: w.id.uuidString.lowercased(), attemptId: w.attemptID.uuidString.lowercased(), studentId: w.studentID.uuidString.lowercased(),
+                  studentName: w.studentName, itemId: w.item.id, dimension: w.item.competency.dimension.rawValue, stem: w.item.stem, text: w.text,
+                  answeredAt: w.answeredAt, points: w.points, scoredBy: w.scoredBy?.uuidString.lowercased(), scoredAt: w.scoredAt,
+                  rubric: .init(maxPoints: w.rubric.maxPoints, correctAt: w.rubric.correctAt, exemplar: w.rubric.exemplar,
+                                levels: w.rubric.levels.map { .init(points: $0.points, descriptor: $0.descriptor) }))
     }
 }
