@@ -12,8 +12,35 @@ public enum PlatformCalendar {
 
     /// The day (`YYYY-MM-DD` in Asia/Shanghai) that an instant falls on.
     public static func day(of date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        // Asia/Shanghai has been UTC+8 without daylight saving since 1991: from then on the day is
+        // plain arithmetic (the ledger asks on every request); before, the time-zone database.
+        let seconds = date.timeIntervalSince1970
+        guard seconds >= 694_224_000, seconds < 32_503_680_000 else {    // 1992-01-01 … 3000-01-01
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            return format(year: c.year!, month: c.month!, day: c.day!)
+        }
+        let (y, m, d) = civil(daysSinceEpoch: (Int(seconds) + 8 * 3600) / 86_400)
+        return format(year: y, month: m, day: d)
+    }
+
+    /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian; H. Hinnant's
+    /// `civil_from_days`).
+    static func civil(daysSinceEpoch z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    private static func format(year: Int, month: Int, day: Int) -> String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let y = String(year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(month) + "-" + two(day)
     }
 
     /// Seconds from `date` to the next midnight in Asia/Shanghai (at least 1): when daily budgets renew.

@@ -8,8 +8,12 @@ public struct Principal: Sendable, Hashable {
     public let schoolID: UUID?
     public let regionCode: RegionCode?
     public let tokenID: UUID?
+    /// The county of the caller's school (its budget and rollups), read with the token.
+    public let schoolCounty: RegionCode?
 
-    public init(userID: UUID, username: String, role: Role, schoolID: UUID?, regionCode: RegionCode?, tokenID: UUID?) {
+    public init(userID: UUID, username: String, role: Role, schoolID: UUID?, regionCode: RegionCode?, tokenID: UUID?,
+                schoolCounty: RegionCode? = nil) {
+        self.schoolCounty = schoolCounty
         self.userID = userID
         self.username = username
         self.role = role

@@ -82,8 +82,8 @@ public struct AccountService: Sendable {
         let now = now()
         if let cached = cache.get(hash, now: now) { return cached }
         guard let row = try await database.sql.raw("""
-            SELECT t.id AS token_id, t.expires_at, t.revoked_at, \(unsafeRaw: UserRecord.columns(prefix: "u"))
-            FROM auth_tokens t JOIN users u ON u.id = t.user_id
+            SELECT t.id AS token_id, t.expires_at, t.revoked_at, s.county_code AS school_county, \(unsafeRaw: UserRecord.columns(prefix: "u"))
+            FROM auth_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN schools s ON s.id = u.school_id
             WHERE t.token_hash = \(bind: hash)
             """).first()
         else { throw AppError.unauthenticated("the bearer token is not valid; sign in again") }
@@ -95,7 +95,8 @@ public struct AccountService: Sendable {
         let user = try UserRecord(row: row)
         let caller = Caller(
             principal: Principal(userID: user.id, username: user.username, role: user.role, schoolID: user.schoolID,
-                                 regionCode: user.regionCode, tokenID: try row.decode(column: "token_id", as: UUID.self)),
+                                 regionCode: user.regionCode, tokenID: try row.decode(column: "token_id", as: UUID.self),
+                                 schoolCounty: try row.decode(column: "school_county", as: String?.self).flatMap { RegionCode($0) }),
             user: user)
         cache.put(hash, caller, tokenExpiresAt: expiresAt, now: now)
         return caller

@@ -46,6 +46,18 @@ extension RegistryService {
         return SchoolRecord(m, pilot: pilot)
     }
 
+    /// The county of the caller's school: read with the caller's token, else looked up (one query).
+    public func county(of p: Principal) async throws -> RegionCode? {
+        if let county = p.schoolCounty { return county }
+        return try await p.schoolID.asyncFlatMap { try await county(ofSchool: $0) }
+    }
+
+    /// A school's county (one query).
+    public func county(ofSchool id: UUID) async throws -> RegionCode? {
+        let row = try await database.sql.select().column("county_code").from(SchoolModel.schema).where("id", .equal, id).first()
+        return try row.flatMap { RegionCode(try $0.decode(column: "county_code", as: String.self)) }
+    }
+
     /// A school the caller may see, or 404 as if absent.
     public func visibleSchool(_ id: UUID, to p: Principal) async throws -> SchoolRecord {
         guard let s = try await school(id), canSee(school: s, scope: try await scope(of: p)) else {

@@ -17,16 +17,17 @@ import TestSupport
         var parser = SSEParser()
         var state = OpenAICompatibleProvider.StreamState(limit: 100_000)
         let (stream, continuation) = AsyncThrowingStream<ChatChunk, any Error>.makeStream()
+        let sink: ChunkSink = { continuation.yield($0); return true }
         let watchdog = StreamWatchdog(settings: OpenAISettings())
         var i = 0, k = 0
         while i < bytes.count {
             let n = pieces[k % pieces.count]
-            for payload in try parser.feed(bytes[i..<min(bytes.count, i + n)]) {
-                try state.handle(payload, out: continuation, watchdog: watchdog)
-            }
+            try parser.feed(bytes[i..<min(bytes.count, i + n)]) { try state.handle($0, sink: sink, watchdog: watchdog) }
             i += n; k += 1
         }
-        for payload in parser.finish() { try state.handle(payload, out: continuation, watchdog: watchdog) }
+        for payload in parser.finish() {
+            try Array(payload.utf8).withUnsafeBufferPointer { try state.handle($0, sink: sink, watchdog: watchdog) }
+        }
         #expect(state.done)
         continuation.finish()
         var out: [ChatChunk] = []
@@ -82,5 +83,56 @@ import TestSupport
         #expect(events == ["{\"a\":\n1}", "[DONE]"])
         var q = SSEParser(maxLine: 10)
         #expect(throws: InferenceError.self) { try q.feed(Array(repeating: UInt8(ascii: "x"), count: 11)) }
+    }
+
+    /// The byte-level reader and `JSONDecoder` agree on every chunk of every captured stream.
+    @Test func theScannerReadsEveryCapturedChunkAsJSONDecoderDoes() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: SharedData.url("openai-sse").path).filter { $0.hasSuffix(".sse") }
+        #expect(files.count >= 6)
+        var scanned = 0
+        for file in files {
+            var parser = SSEParser()
+            let payloads = try parser.feed(Array(try Data(contentsOf: SharedData.url("openai-sse/\(file)")))) + parser.finish()
+            for payload in payloads where payload != "[DONE]" {
+                let fast = try Array(payload.utf8).withUnsafeBufferPointer { try StreamedChunk.scan($0) }
+                let slow = try Self.viaDecoder(payload)
+                #expect(fast == slow, "\(file): \(payload.prefix(120))")
+                scanned += 1
+            }
+        }
+        #expect(scanned > 20)
+    }
+
+    @Test func theScannerUnescapesAndRefusesWhatItCannotRead() throws {
+        func scan(_ json: String) throws -> StreamedChunk {
+            try Array(json.utf8).withUnsafeBufferPointer { try StreamedChunk.scan($0) }
+        }
+        // escapes, a surrogate pair, choice 1 ignored, usage with cached tokens
+        let c = try scan(#"{"choices":[{"index":1,"delta":{"content":"no"}},{"index":0,"delta":{"content":"a\"b\\c\n\u4f8f\ud83d\ude00/"},"finish_reason":null}],"usage":{"prompt_tokens":12,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":8}}}"#)
+        #expect(c.text == "a\"b\\c\n侏😀/")
+        #expect(c.usage == TokenUsage(promptTokens: 12, completionTokens: 3, cachedTokens: 8))
+        #expect(try scan(#" {"choices":[{"delta":{"content":null,"refusal":"不行"},"finish_reason":"stop"}]} "#) ==
+                StreamedChunk(text: "不行", finishReason: "stop"))
+        // what the scanner must leave to JSONDecoder: errors, broken JSON, trailing garbage, fractions
+        for bad in [#"{"error":{"message":"x"}}"#, #"{"choices":[{"delta":{"content":"a}]}"#, #"{"choices":[]} x"#,
+                    #"{"usage":{"prompt_tokens":1.5}}"#, #"{"choices":[{"delta":{"content":"\x"}}]}"#, "[", "", #"{"a":tru}"#] {
+            #expect(throws: (any Error).self, "\(bad)") { try scan(bad) }
+        }
+        // and the decoder's verdict then stands: an error object becomes a typed error
+        let e = try Array(#"{"error":{"message":"overloaded","code":"503"}}"#.utf8).withUnsafeBufferPointer {
+            try StreamedChunk.decode($0, decoder: JSONDecoder())
+        }
+        #expect(e.error == .endpoint(status: 503, message: "overloaded", type: nil, code: "503"))
+    }
+
+    static func viaDecoder(_ payload: String) throws -> StreamedChunk {
+        let chunk = try JSONDecoder().decode(OpenAIWire.Chunk.self, from: Data(payload.utf8))
+        var out = StreamedChunk()
+        if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {
+            out.text = choice.delta?.content ?? choice.delta?.refusal
+            out.finishReason = choice.finish_reason
+        }
+        out.usage = chunk.usage?.tokenUsage
+        return out
     }
 }

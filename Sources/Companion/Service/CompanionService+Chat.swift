@@ -34,7 +34,7 @@ extension CompanionService {
         let names = try await registry.memberNames(ofClasses: classes).map { member in
             NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
         }
-        let county = try await registry.school(m.schoolID)?.countyCode.rawValue
+        let county = try await (p.schoolID == m.schoolID ? registry.county(of: p) : registry.county(ofSchool: m.schoolID))?.rawValue
         let band = student.grade?.band ?? .primaryLower
         let job = ChatJob(
             messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),

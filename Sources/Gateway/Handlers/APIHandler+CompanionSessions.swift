@@ -55,11 +55,8 @@ extension APIHandler {
             let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
                 try? StreamTranscript.encoder.encode(Self.companionReply(session: sessionID, text: text, flags: flags, done: d, breakReminder: reminder))
             }
-            let sse = turn.events.map { e in
-                transcript.follow(e)
-                return Self.serverSentEvent(e, requestID: requestID, breakReminder: reminder)
-            }
-            return .ok(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
+            return .ok(.init(body: .textEventStream(Self.eventStreamBody(turn.events, transcript: transcript, requestID: requestID,
+                                                                         breakReminder: reminder))))
         }
         var text = ""
         var flags: [SafetyFlag] = []

@@ -14,7 +14,7 @@ extension APIHandler {
         let promptCharacters = messages.reduce(0) { $0 + $1.content.count }
         let ticket = InferenceTicket(user: p.userID, school: p.schoolID, priority: .teacherInteractive,
                                      estimatedTokens: promptCharacters + maxTokens)
-        let county = try await p.schoolID.asyncFlatMap { try await registry.school($0)?.countyCode.rawValue }
+        let county = try await registry.county(of: p)?.rawValue
         let job = ChatJob(messages: messages, maxCompletionTokens: maxTokens, temperature: b.temperature, ticket: ticket, county: county)
         let events = try await inference.service.start(job)
 
@@ -26,11 +26,7 @@ extension APIHandler {
                     messageId: d.messageID.uuidString.lowercased(), text: text, usage: d.usage.map(Components.Schemas.TokenUsage.init),
                     provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags.map(Components.Schemas.SafetyFlagEvent.init)))
             }
-            let sse = events.map { e in
-                transcript.follow(e)
-                return Self.serverSentEvent(e, requestID: requestID)
-            }
-            return .ok(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
+            return .ok(.init(body: .textEventStream(Self.eventStreamBody(events, transcript: transcript, requestID: requestID))))
         }
         var text = ""
         var flags: [Components.Schemas.SafetyFlagEvent] = []
@@ -48,32 +44,32 @@ extension APIHandler {
         throw AppError(.inferenceUnavailable, "the answer ended without a result")
     }
 
-    /// One event of the API's stream format; data is compact JSON.
-    /// One encoder for every event of every stream (a delta every few milliseconds).
+    /// One encoder for the events other than `delta` (compact JSON, sorted keys).
     static let eventEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
-    static func serverSentEvent(_ e: ChatEvent, requestID: String, breakReminder: Bool? = nil) -> ServerSentEvent {
-        func json<T: Encodable>(_ value: T) -> String {
-            (try? String(decoding: eventEncoder.encode(value), as: UTF8.self)) ?? "{}"
+    /// One event of the API's stream format, as bytes.
+    static func eventFrame(_ e: ChatEvent, requestID: String, breakReminder: Bool? = nil) -> ArraySlice<UInt8> {
+        func frame<T: Encodable>(_ name: String, _ value: T) -> ArraySlice<UInt8> {
+            EventFrames.frame(name, data: (try? eventEncoder.encode(value)) ?? Data("{}".utf8))
         }
         switch e {
         case .delta(let d):
-            return ServerSentEvent(event: "delta", data: json(["text": d]))
+            return EventFrames.delta(d)
         case .flag(let f):
-            return ServerSentEvent(event: "flag", data: json(Components.Schemas.SafetyFlagEvent(f)))
+            return frame("flag", Components.Schemas.SafetyFlagEvent(f))
         case .error(let failure):
             let problem = AppError(.inferenceUnavailable, failure.description)
-            return ServerSentEvent(event: "error", data: json(["problem": ProblemRenderer.Body(
+            return frame("error", ["problem": ProblemRenderer.Body(
                 type: problem.type.uri, title: problem.type.title, status: problem.type.status, detail: problem.detail,
-                instance: nil, requestId: requestID, fields: nil, retryAfter: nil, issues: nil)]))
+                instance: nil, requestId: requestID, fields: nil, retryAfter: nil, issues: nil)])
         case .done(let d):
-            return ServerSentEvent(event: "done", data: json(Components.Schemas.ChatDoneEvent(
+            return frame("done", Components.Schemas.ChatDoneEvent(
                 messageId: d.messageID.uuidString.lowercased(), usage: d.usage.map(Components.Schemas.TokenUsage.init),
-                provider: d.provider, model: d.model, finishReason: d.finishReason, breakReminder: breakReminder)))
+                provider: d.provider, model: d.model, finishReason: d.finishReason, breakReminder: breakReminder))
         }
     }
 }

@@ -8,7 +8,7 @@ extension APIHandler {
         let p = try RequestScope.caller()
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the completion as JSON ({} or {\"note\": …})") }
         let note = b.note
-        let county = try await p.schoolID.asyncFlatMap { try await registry.school($0)?.countyCode }
+        let county = try await registry.county(of: p)
         let (c, created) = try await curriculum.recordCompletion(unit: input.path.slug, by: p, schoolRegion: county, note: note)
         let body = Components.Schemas.PDCompletion(unit: c.unitSlug, completedAt: c.completedAt, note: c.note)
         return created ? .created(.init(body: .json(body))) : .ok(.init(body: .json(body)))

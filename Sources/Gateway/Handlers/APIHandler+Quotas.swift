@@ -4,7 +4,8 @@ import QianxueAPI
 import QianxueCore
 
 extension APIHandler {
-    var quotas: InferenceQuotas { InferenceQuotas(database: database) }
+    /// The budgets the inference path checks (one instance: its cache sees changes made here at once).
+    var quotas: InferenceQuotas { inference.service.quotas ?? InferenceQuotas(database: database) }
 
     func listInferenceQuotas(_ input: Operations.ListInferenceQuotas.Input) async throws -> Operations.ListInferenceQuotas.Output {
         try RequestScope.caller().require(.admin, to: "read inference budgets")

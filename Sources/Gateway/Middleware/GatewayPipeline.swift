@@ -114,17 +114,9 @@ struct BodyLimit: Sendable {
 
 /// Request ids: a sane `X-Request-Id` is kept, else one is made.
 enum RequestIDs {
-    /// A random (version 4) UUID in lower case. Foundation's `UUID()` opens /dev/urandom on every
-    /// call on Linux; the system generator (getrandom) does not.
+    /// A random (version 4) UUID in lower case.
     static func generate() -> String {
-        var rng = SystemRandomNumberGenerator()
-        var bytes = (rng.next() as UInt64, rng.next() as UInt64)
-        bytes.0 = (bytes.0 & ~(0xF << 12)) | (0x4 << 12)          // version 4 (big-endian layout below)
-        bytes.1 = (bytes.1 & ~(0x3 << 62)) | (0x2 << 62)          // RFC 4122 variant
-        let raw = withUnsafeBytes(of: bytes.0.bigEndian) { Array($0) } + withUnsafeBytes(of: bytes.1.bigEndian) { Array($0) }
-        var hex = Array(Digest.hex(raw).utf8)
-        for index in [8, 13, 18, 23] { hex.insert(UInt8(ascii: "-"), at: index) }
-        return String(decoding: hex, as: UTF8.self)
+        UUID.random().lowercasedString
     }
 
     /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`; anything else is replaced.

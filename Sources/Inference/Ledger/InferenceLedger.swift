@@ -34,7 +34,7 @@ public struct LedgerEntry: Sendable, Equatable {
     /// The safety decisions taken on this request (category, severity, rule, stage; never text).
     public var decisions: [SafetyDecision] = []
 
-    public init(id: UUID = UUID(), userID: UUID, schoolID: UUID?, county: String? = nil, purpose: String, provider: String, model: String,
+    public init(id: UUID = UUID.random(), userID: UUID, schoolID: UUID?, county: String? = nil, purpose: String, provider: String, model: String,
                 promptTokens: Int, completionTokens: Int, firstTokenMilliseconds: Int?, durationMilliseconds: Int,
                 outcome: Outcome, at: Date = Date()) {
         self.id = id; self.userID = userID; self.schoolID = schoolID; self.county = county; self.purpose = purpose; self.provider = provider

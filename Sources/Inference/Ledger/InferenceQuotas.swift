@@ -2,6 +2,7 @@ import Foundation
 import Persistence
 import QianxueCore
 import SQLKit
+import Synchronization
 
 /// What a daily token budget applies to.
 public enum QuotaScope: Sendable, Hashable, CustomStringConvertible {
@@ -40,16 +41,33 @@ public struct QuotaExceeded: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// Daily token budgets per school and per county, set by admins, kept in the database and checked
-/// against the ledger's daily rollups — so they hold across every gateway instance.
-public struct InferenceQuotas: Sendable {
+/// against the ledger's daily rollups — so they hold across every gateway instance. The budgets
+/// themselves are read at most every `refresh` (a change on this instance is seen at once, on
+/// another within `refresh`): most schools have none, and asking on every request cost two queries.
+public final class InferenceQuotas: Sendable {
     let database: DatabaseStack
+    let refresh: Duration
+    private let cache = Mutex<(read: ContinuousClock.Instant, budgets: [String: Int])?>(nil)
 
-    public init(database: DatabaseStack) {
+    public init(database: DatabaseStack, refresh: Duration = .seconds(5)) {
         self.database = database
+        self.refresh = refresh
+    }
+
+    /// Every budget by scope key, from the cache while it is fresh.
+    private func budgets() async throws -> [String: Int] {
+        let now = ContinuousClock.now
+        if let cached = cache.withLock({ $0 }), now - cached.read < refresh { return cached.budgets }
+        let rows = try await database.sql.select().columns("scope_key", "daily_tokens").from("inference_quotas").all()
+        var budgets: [String: Int] = [:]
+        for row in rows { budgets[try row.decode(column: "scope_key", as: String.self)] = try row.decode(column: "daily_tokens", as: Int.self) }
+        cache.withLock { $0 = (now, budgets) }
+        return budgets
     }
 
     /// Sets a budget (nil removes it).
     public func set(_ scope: QuotaScope, dailyTokens: Int?, now: Date = Date()) async throws {
+        defer { cache.withLock { $0 = nil } }
         try await database.sql.delete(from: "inference_quotas").where("scope_key", .equal, scope.key).run()
         guard let dailyTokens else { return }
         try await database.sql.insert(into: "inference_quotas").columns("scope_key", "daily_tokens", "updated_at")
@@ -71,10 +89,9 @@ public struct InferenceQuotas: Sendable {
     /// The first budget of the school or its county that today's use has reached, if any.
     public func exceeded(school: UUID?, county: String?, day: String, now: Date = Date()) async throws -> QuotaExceeded? {
         let scopes = [school.map(QuotaScope.school), county.map(QuotaScope.county)].compactMap { $0 }
+        let budgets = try await budgets()
         for scope in scopes {
-            let row = try await database.sql.select().column("daily_tokens").from("inference_quotas")
-                .where("scope_key", .equal, scope.key).first()
-            guard let budget = try row?.decode(column: "daily_tokens", as: Int.self) else { continue }
+            guard let budget = budgets[scope.key] else { continue }
             if try await used(scope.key, day: day) >= budget {
                 return QuotaExceeded(scope: scope, dailyTokens: budget, retryAfter: PlatformCalendar.secondsUntilNextDay(after: now))
             }

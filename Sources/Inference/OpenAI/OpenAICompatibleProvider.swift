@@ -21,14 +21,18 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
-        ChunkStream.producing { continuation in
-            let watchdog = StreamWatchdog(settings: settings)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.read(request, into: continuation, watchdog: watchdog) }
-                group.addTask { try await watchdog.watch() }
-                try await group.next()
-                group.cancelAll()
-            }
+        ChunkStream.relaying(self, request)
+    }
+
+    /// Reads the endpoint's stream and hands each chunk to `sink` in the reading task; a watchdog
+    /// beside it enforces the first-token, idle and total deadlines.
+    public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
+        let watchdog = StreamWatchdog(settings: settings)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.read(request, into: sink, watchdog: watchdog) }
+            group.addTask { try await watchdog.watch() }
+            try await group.next()
+            group.cancelAll()
         }
     }
 
@@ -46,8 +50,7 @@ public struct OpenAICompatibleProvider: InferenceProvider {
 
     // MARK: - Streaming
 
-    private func read(_ request: ChatRequest, into out: AsyncThrowingStream<ChatChunk, any Error>.Continuation,
-                      watchdog: StreamWatchdog) async throws {
+    private func read(_ request: ChatRequest, into sink: ChunkSink, watchdog: StreamWatchdog) async throws {
         let response = try await send(request, stream: true, deadline: .now() + TimeAmount(settings.total))
         watchdog.touch()
         guard response.status == .ok else {
@@ -64,12 +67,14 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         do {
             for try await buffer in response.body {
                 watchdog.touch()
-                for payload in try parser.feed(buffer.readableBytesView) {
-                    try state.handle(payload, out: out, watchdog: watchdog)
-                    if state.done { return }
+                try parser.feed(buffer.readableBytesView) { payload in
+                    if !state.done { try state.handle(payload, sink: sink, watchdog: watchdog) }
                 }
+                if state.done { return }
             }
-            for payload in parser.finish() { try state.handle(payload, out: out, watchdog: watchdog) }
+            for payload in parser.finish() where !state.done {
+                try Array(payload.utf8).withUnsafeBufferPointer { try state.handle($0, sink: sink, watchdog: watchdog) }
+            }
         } catch let e as InferenceError {
             throw watchdog.sawText ? Self.interrupted(e) : e
         } catch is CancellationError {
@@ -99,30 +104,25 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         var finished = false
         var done = false
 
-        mutating func handle(_ payload: String, out: AsyncThrowingStream<ChatChunk, any Error>.Continuation,
-                             watchdog: StreamWatchdog) throws {
-            let trimmed = payload.trimmingCharacters(in: .whitespaces)
-            if trimmed == "[DONE]" { done = true; finished = true; return }
-            guard let chunk = try? decoder.decode(OpenAIWire.Chunk.self, from: Data(trimmed.utf8)) else {
-                throw InferenceError.malformed("a stream event that is not a JSON chunk: \(trimmed.prefix(80))")
+        /// Takes the data of one event; `done` once it was `[DONE]` or the sink wants no more.
+        mutating func handle(_ payload: UnsafeBufferPointer<UInt8>, sink: ChunkSink, watchdog: StreamWatchdog) throws {
+            var body = payload[...]
+            while let b = body.first, b == 0x20 || b == 0x09 { body = body.dropFirst() }
+            while let b = body.last, b == 0x20 || b == 0x09 { body = body.dropLast() }
+            if body.elementsEqual("[DONE]".utf8) { done = true; finished = true; return }
+            let chunk = try StreamedChunk.decode(UnsafeBufferPointer(rebasing: body), decoder: decoder)
+            if let e = chunk.error { throw e }
+            if let text = chunk.text, !text.isEmpty {
+                characters += text.unicodeScalars.count
+                if characters > limit { throw InferenceError.outputLimit(limit) }
+                watchdog.text()
+                if !sink(.delta(text)) { done = true; return }
             }
-            if let e = chunk.error {
-                throw InferenceError.endpoint(status: Int(e.code ?? "") ?? 500, message: e.message, type: e.type, code: e.code)
+            if let f = chunk.finishReason {
+                finished = true
+                if !sink(.finish(f)) { done = true; return }
             }
-            // n > 1 is never asked for; read choice 0 only.
-            if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {
-                if let text = choice.delta?.content ?? choice.delta?.refusal, !text.isEmpty {
-                    characters += text.count
-                    if characters > limit { throw InferenceError.outputLimit(limit) }
-                    watchdog.text()
-                    out.yield(.delta(text))
-                }
-                if let f = choice.finish_reason {
-                    finished = true
-                    out.yield(.finish(f))
-                }
-            }
-            if let u = chunk.usage { out.yield(.usage(u.tokenUsage)) }
+            if let u = chunk.usage, !sink(.usage(u)) { done = true }
         }
     }
 
@@ -138,7 +138,7 @@ public struct OpenAICompatibleProvider: InferenceProvider {
             model: request.model ?? endpoint.model, messages: request.messages, stream: stream,
             stream_options: stream ? .init(include_usage: true) : nil,
             max_completion_tokens: request.maxCompletionTokens, max_tokens: request.maxCompletionTokens,
-            temperature: request.temperature)
+            temperature: request.temperature, response_format: request.responseFormat)
         r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         do {
             return try await http.execute(r, deadline: deadline)

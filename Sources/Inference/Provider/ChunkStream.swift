@@ -16,4 +16,14 @@ enum ChunkStream {
             continuation.onTermination = { _ in task.cancel() }
         }
     }
+
+    /// The stream of a provider's `relay`.
+    static func relaying(_ provider: some InferenceProvider, _ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
+        producing { continuation in
+            try await provider.relay(request) { chunk in
+                if case .terminated = continuation.yield(chunk) { return false }
+                return true
+            }
+        }
+    }
 }

@@ -8,11 +8,24 @@ public protocol InferenceProvider: Sendable {
 
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error>
 
+    /// Streams the answer into `sink`, called in the task that reads the answer, until the stream
+    /// ends or `sink` returns false (the caller wants no more). Providers that read a socket
+    /// implement it so that no task stands between the socket and the caller; the default reads
+    /// `stream(_:)`.
+    func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws
+
     /// The whole answer at once (the OpenAI-compatible provider asks with `stream: false`).
     func complete(_ request: ChatRequest) async throws -> ChatCompletion
 }
 
+/// Takes one chunk of a streamed answer; false: stop reading.
+public typealias ChunkSink = @Sendable (ChatChunk) -> Bool
+
 extension InferenceProvider {
+    public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
+        for try await chunk in stream(request) where !sink(chunk) { return }
+    }
+
     /// The whole answer, accumulated from the stream.
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         try await accumulate(request)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The endpoint as callers use it: retries before the first byte (at most `maxRetries`, full
 /// jitter, only for errors a retry can fix), a circuit breaker, and the offline provider as the
 /// fallback when the endpoint fails or the breaker is open. The first chunk of every answer says
@@ -24,27 +26,28 @@ public struct ResilientProvider: InferenceProvider {
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
-        ChunkStream.producing { out in try await run(request, out) }
+        ChunkStream.relaying(self, request)
     }
 
-    private func run(_ request: ChatRequest, _ out: AsyncThrowingStream<ChatChunk, any Error>.Continuation) async throws {
+    /// Forwards the primary's chunks as they are read (the first preceded by `.servedBy`), retrying
+    /// or falling back only while nothing has been forwarded.
+    public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         guard breaker.permit() != .rejected else {
-            return try await serveFallback(request, out)
+            return try await serveFallback(request, sink)
         }
         var attempt = 0
         while true {
-            var started = false
+            let started = SharedFlag(false)
             do {
-                for try await chunk in primary.stream(request) {
-                    if !started {
-                        started = true
-                        out.yield(.servedBy(provider: primary.kind, model: primary.model))
-                    }
-                    out.yield(chunk)
+                try await primary.relay(request) { chunk in
+                    if !started.value.exchange(true, ordering: .relaxed),
+                       !sink(.servedBy(provider: primary.kind, model: primary.model)) { return false }
+                    return sink(chunk)
                 }
                 breaker.recordSuccess()
                 return
             } catch let e as InferenceError {
+                let started = started.value.load(ordering: .relaxed)
                 if !started, e.isRetryable, attempt < maxRetries {
                     attempt += 1
                     try await Task.sleep(for: jitter(attempt))
@@ -54,7 +57,7 @@ public struct ResilientProvider: InferenceProvider {
                 // Before anything was sent, the offline provider answers instead; after, the
                 // caller ends the stream cleanly with what it has and an error.
                 guard !started, e.isEndpointFailure || e.isUnknownModel else { throw e }
-                return try await serveFallback(request, out)
+                return try await serveFallback(request, sink)
             } catch {
                 breaker.recordNeutral()
                 throw error
@@ -62,9 +65,9 @@ public struct ResilientProvider: InferenceProvider {
         }
     }
 
-    private func serveFallback(_ request: ChatRequest, _ out: AsyncThrowingStream<ChatChunk, any Error>.Continuation) async throws {
-        out.yield(.servedBy(provider: fallback.kind, model: fallback.model))
-        for try await chunk in fallback.stream(request) { out.yield(chunk) }
+    private func serveFallback(_ request: ChatRequest, _ sink: @escaping ChunkSink) async throws {
+        guard sink(.servedBy(provider: fallback.kind, model: fallback.model)) else { return }
+        try await fallback.relay(request, to: sink)
     }
 
     /// Full jitter: a random wait between zero and the exponential bound.
@@ -80,4 +83,10 @@ extension InferenceError {
         if case .unknownModel = self { return true }
         return false
     }
+}
+
+/// A flag that the closures of one stream share.
+final class SharedFlag: Sendable {
+    let value: Atomic<Bool>
+    init(_ initial: Bool) { value = Atomic(initial) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QianxueCore
 
 /// The gate in front of the shared endpoint. A limited number of requests run at once (this
 /// instance's share of the endpoint's slots); the rest wait in a queue with a deadline. Priority
@@ -39,7 +40,7 @@ public actor InferenceScheduler {
             guard !exclusiveUsers.contains(ticket.user) else { throw SchedulerError.streamInProgress }
             exclusiveUsers.insert(ticket.user)
         }
-        let id = UUID()
+        let id = UUID.random()
         let weight = max(0.01, settings.schoolWeight(ticket.school))
         let start = max(virtualTime, lastFinish[ticket.school] ?? 0)
         let finish = start + Double(ticket.estimatedTokens) / weight

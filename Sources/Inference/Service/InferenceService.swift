@@ -89,7 +89,7 @@ public struct InferenceService: Sendable {
 
         let lease = try await scheduler.acquire(job.ticket)
         let request = ChatRequest(messages: messages, maxCompletionTokens: job.maxCompletionTokens,
-                                  temperature: job.temperature, passages: job.passages)
+                                  temperature: job.temperature, passages: job.passages, responseFormat: job.responseFormat)
         let output = screen.outputScreen(holdBack: holdBack, forbidden: job.forbidden)
         let early = screened.flags.filter { $0.severity > .low }
         return AsyncStream { out in
@@ -104,65 +104,39 @@ public struct InferenceService: Sendable {
 
     private func run(_ request: ChatRequest, job: ChatJob, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
                      earlyFlags: [SafetyFlag], inputDecisions: [SafetyDecision], out: AsyncStream<ChatEvent>.Continuation) async {
-        var screen = output
-        var sent = ""
-        var usage: TokenUsage?
-        var finish = "stop"
-        var provider = self.provider.kind
-        var model = self.provider.model
-        let started = ContinuousClock.now
-        var firstToken: Duration?
-        var outputFlags: [SafetyFlag] = []
-        for f in earlyFlags { out.yield(.flag(f)) }
-
-        func release(_ step: OutputScreen.Step) -> Bool {
-            for f in step.reported { out.yield(.flag(f)) }
-            outputFlags += step.reported
-            if !step.text.isEmpty {
-                let text = redaction.restore(step.text)
-                if firstToken == nil { firstToken = .now - started }
-                sent += text
-                out.yield(.delta(text))
-            }
-            if let stop = step.stop {
-                outputFlags.append(stop)
-                out.yield(.flag(stop))
-                finish = "content_filter"
-                return false
-            }
-            return true
-        }
-
+        let relay = AnswerRelay(screen: output, redaction: redaction, provider: provider.kind, model: provider.model, out: out)
+        relay.flag(earlyFlags)
+        var failure: InferenceError?
         do {
-            streaming: for try await chunk in self.provider.stream(request) {
-                switch chunk {
-                case .delta(let d): if !release(screen.feed(d)) { break streaming }
-                case .usage(let u): usage = u
-                case .finish(let f): finish = f
-                case .servedBy(let p, let m): provider = p; model = m
-                }
-            }
-            if screen.stopped == nil { _ = release(screen.finish()) }
+            try await provider.relay(request) { relay.take($0) }
+            relay.finishScreen()
         } catch let e as InferenceError {
-            _ = release(screen.finish())
-            await scheduler.release(lease, tokensUsed: usage?.total)
-            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .failed,
-                         decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
-            out.yield(.error(e))
-            return
+            relay.finishScreen()
+            failure = e
         } catch {
-            await scheduler.release(lease, tokensUsed: usage?.total)
-            await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started, outcome: .cancelled,
-                         decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
+            let s = relay.snapshot
+            await scheduler.release(lease, tokensUsed: s.usage?.total)
+            await record(job, s, duration: .now - relay.started, outcome: .cancelled, decisions: inputDecisions)
             return
         }
-        await scheduler.release(lease, tokensUsed: usage?.total)
-        if let firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
-        await record(job, provider: provider, model: model, usage: usage, firstToken: firstToken, duration: .now - started,
-                     outcome: finish == "content_filter" ? .stopped : .completed,
-                     decisions: inputDecisions + outputFlags.map { SafetyDecision($0, stage: .output) })
-        out.yield(.done(ChatDone(messageID: UUID(), text: sent, usage: usage, provider: provider, model: model,
-                                 finishReason: finish, firstTokenAfter: firstToken, waited: lease.waited)))
+        let s = relay.snapshot
+        await scheduler.release(lease, tokensUsed: s.usage?.total)
+        if let failure {
+            await record(job, s, duration: .now - relay.started, outcome: .failed, decisions: inputDecisions)
+            out.yield(.error(failure))
+            return
+        }
+        if let firstToken = s.firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
+        await record(job, s, duration: .now - relay.started, outcome: s.finish == "content_filter" ? .stopped : .completed,
+                     decisions: inputDecisions)
+        out.yield(.done(ChatDone(messageID: UUID.random(), text: s.sent, usage: s.usage, provider: s.provider, model: s.model,
+                                 finishReason: s.finish, firstTokenAfter: s.firstToken, waited: lease.waited)))
+    }
+
+    private func record(_ job: ChatJob, _ s: AnswerRelay.State, duration: Duration, outcome: LedgerEntry.Outcome,
+                        decisions: [SafetyDecision]) async {
+        await record(job, provider: s.provider, model: s.model, usage: s.usage, firstToken: s.firstToken, duration: duration,
+                     outcome: outcome, decisions: decisions + s.outputFlags.map { SafetyDecision($0, stage: .output) })
     }
 
     /// Counts the request and writes the ledger entry; a failure to write is logged, never shown to the student.
@@ -189,7 +163,7 @@ public struct InferenceService: Sendable {
         AsyncStream { out in
             out.yield(.flag(flag))
             out.yield(.delta(flag.message))
-            out.yield(.done(ChatDone(messageID: UUID(), text: flag.message, usage: nil, provider: "safety", model: "none",
+            out.yield(.done(ChatDone(messageID: UUID.random(), text: flag.message, usage: nil, provider: "safety", model: "none",
                                      finishReason: "refused", firstTokenAfter: nil, waited: .zero)))
             out.finish()
         }
