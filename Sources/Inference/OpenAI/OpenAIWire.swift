@@ -12,6 +12,7 @@ enum OpenAIWire {
         /// llama.cpp's server before 2025 and some vLLM versions read only `max_tokens`; sending both is harmless.
         let max_tokens: Int
         let temperature: Double?
+        let response_format: ResponseFormat?
     }
 
     struct Usage: Decodable {

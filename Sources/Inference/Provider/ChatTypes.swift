@@ -35,9 +35,12 @@ public struct ChatRequest: Sendable {
     public var temperature: Double?
     /// Passages for grounding; the offline provider answers from them.
     public var passages: [GroundingPassage]
+    /// JSON the answer must match (endpoints that support `response_format`); nil: free text.
+    public var responseFormat: ResponseFormat?
 
     public init(messages: [ChatMessage], model: String? = nil, maxCompletionTokens: Int = 512,
-                temperature: Double? = nil, passages: [GroundingPassage] = []) {
+                temperature: Double? = nil, passages: [GroundingPassage] = [], responseFormat: ResponseFormat? = nil) {
+        self.responseFormat = responseFormat
         self.messages = messages
         self.model = model
         self.maxCompletionTokens = maxCompletionTokens

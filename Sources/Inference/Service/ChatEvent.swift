@@ -38,6 +38,8 @@ public struct ChatJob: Sendable {
     public var purpose: String
     /// The school's county, for the county's budget and rollup.
     public var county: String?
+    /// JSON the answer must match (a quiz); nil: free text.
+    public var responseFormat: ResponseFormat?
 
     public init(messages: [ChatMessage], maxCompletionTokens: Int = 512, temperature: Double? = nil,
                 passages: [GroundingPassage] = [], names: [NameToRedact] = [], forbidden: [String] = [], ticket: InferenceTicket,
