@@ -108,7 +108,15 @@ let package = Package(
             resources: [.copy("Resources/policy")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Assistant", dependencies: ["QianxueCore", "Inference"], swiftSettings: swiftSettings),
+        .target(
+            name: "Assistant",
+            dependencies: [
+                "QianxueCore", "Persistence", "Inference", "Curriculum", "Registry", "Companion", "Assessment",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Assessment",
             dependencies: [
@@ -193,13 +201,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore", "Inference", "Persistence", "Registry", "Curriculum", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AssistantTests", dependencies: ["Assistant"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssistantTests", dependencies: ["Assistant", "Assessment", "Curriculum", "Inference", "QianxueCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "QianxueCore", "Curriculum", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum", "Inference", "Companion", "Assessment",
+                "Assistant",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

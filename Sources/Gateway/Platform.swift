@@ -1,4 +1,5 @@
 import Assessment
+import Assistant
 import Companion
 import Curriculum
 import Foundation
@@ -20,6 +21,7 @@ public struct Platform: Sendable {
     public let inference: InferenceRuntime
     public let companion: CompanionService
     public let assessment: AssessmentService
+    public let assistant: AssistantService
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
@@ -30,6 +32,7 @@ public struct Platform: Sendable {
         list.add(SQLInferenceLedger.migrations)
         list.add(CompanionService.migrations)
         list.add(AssessmentService.migrations)
+        list.add(AssistantService.migrations)
         return list
     }
 
@@ -98,9 +101,11 @@ public struct Platform: Sendable {
             let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
                                              audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },
                                              alerts: alerts)
+            let assistant = AssistantService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
+                                             companion: companion, audit: audit, now: now)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: curriculumService, inference: inference, companion: companion, assessment: assessment,
-                            idempotency: IdempotencyStore(database: db))
+                            assistant: assistant, idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }
             throw error

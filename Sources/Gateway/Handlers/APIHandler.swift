@@ -1,4 +1,5 @@
 import Assessment
+import Assistant
 import Companion
 import Curriculum
 import Foundation
@@ -21,6 +22,7 @@ struct APIHandler: APIProtocol {
     let inference: InferenceRuntime
     let companion: CompanionService
     let assessment: AssessmentService
+    let assistant: AssistantService
     let contract: ContractDocuments
 }
 

@@ -1,0 +1,79 @@
+import Curriculum
+import Foundation
+import Inference
+import QianxueCore
+
+/// The prompts of the teacher assistant: a stable system prompt per kind (so that the endpoint can
+/// reuse its cached prefix) and a user message grounded in the lesson's own text and the class's band.
+enum DraftPrompt {
+    /// Characters of lesson text sent at most.
+    static let lessonCharacters = 4_000
+
+    static let rules = "只依据下面给出的课文内容，不编造事实、数字和出处；涉及贵州民族文化和红色文化的内容只用课文里的事实。"
+        + "不写学生的真实姓名。这是给老师的草稿，老师审阅、修改并批准之后才会给学生。用简体中文。"
+
+    static func system(_ kind: DraftKind) -> String {
+        switch kind {
+        case .lessonPlan:
+            return "你是黔学平台的教师 AI 助教。请为老师写一份教案草稿，用 Markdown，依次包括：教学目标、教学重点与难点、"
+                + "教学过程（导入、新授、课堂活动、小结，每一步注明大约几分钟）、课堂提问、分层作业。" + rules
+        case .differentiation:
+            return "你是黔学平台的教师 AI 助教。请把这节课为同一个班里不同水平的学生分成三层来设计，用 Markdown：基础层、提高层、拓展层；"
+                + "每一层写清楚学习目标、学习任务、给学生的提示和检查方式，三层共用同一个课堂时间。" + rules
+        case .quiz:
+            return "你是黔学平台的教师 AI 助教。请根据课文出单项选择题，只输出一个 JSON 对象：{\"items\":[{\"stem\":题干,"
+                + "\"options\":[四个选项],\"key\":\"A\"到\"D\"之一,\"rationale\":为什么这个答案对、其他选项错在哪里,"
+                + "\"competency\":能力代码}]}。每道题只有一个正确答案，选项互不相同，答案能在课文里找到依据。" + rules
+        case .feedback:
+            return "你是黔学平台的教师 AI 助教。请阅读学生和学伴的对话，为老师写一份学习反馈建议，用 Markdown：学生做得好的地方、"
+                + "还需要改进的地方、下一步的建议。反馈只是建议：如果提到分数，只能写成“建议分数”，最终成绩由老师决定。"
+                + "对话里的人名、电话等个人信息已被替换为占位符，不要猜测。" + rules
+        }
+    }
+
+    /// The lesson as the model reads it: title, band and grades, objectives, and the text of its
+    /// sections (teacher notes included: the reader is the teacher), cut to a budget.
+    static func lessonBrief(_ lesson: Lesson, band: GradeBand, className: String?) -> String {
+        var text = "课文：《\(lesson.title)》\n学段：\(ContentBand(band).title)"
+        if let className { text += "（班级 \(className)）" }
+        text += "；课文适用年级：\(lesson.grades.joined(separator: "、"))；课时：\(lesson.hours == lesson.hours.rounded() ? String(Int(lesson.hours)) : String(lesson.hours))\n学习目标：\n"
+        for o in lesson.objectives { text += "- \(o.text)（\(o.competency)）\n" }
+        var budget = lessonCharacters
+        text += "课文内容：\n"
+        for s in lesson.sections where budget > 0 {
+            let body = String(s.text.prefix(budget))
+            budget -= body.count
+            text += "## \(s.heading)\n\(body)\n"
+        }
+        return text
+    }
+
+    /// The lesson goes with the system prompt (the caller's own text, not screened as input and
+    /// the same for every request on the lesson); the task, the teacher's instructions and a
+    /// student's conversation go in the user message, which the safety pipeline screens and redacts.
+    static func messages(kind: DraftKind, lesson: Lesson, band: GradeBand, className: String?, instructions: String?,
+                         itemCount: Int, conversation: String?) -> [ChatMessage] {
+        let system = system(kind) + "\n\n" + lessonBrief(lesson, band: band, className: className)
+        var user: String
+        switch kind {
+        case .lessonPlan: user = "请为这节课写教案草稿。"
+        case .differentiation: user = "请为这节课写分层教学设计草稿。"
+        case .quiz:
+            user = "请出 \(itemCount) 道单项选择题，每题四个选项；competency 从这些能力代码中选：\(lesson.competencies.joined(separator: "、"))。"
+        case .feedback:
+            user = "请根据下面的对话写学习反馈建议。\n学生和学伴的对话：\n" + (conversation ?? "")
+        }
+        if let instructions, !instructions.isEmpty { user += "\n老师的要求：\(instructions)" }
+        return [ChatMessage(.system, system), ChatMessage(.user, user)]
+    }
+
+    /// A quiz as a teacher reads it in the stream and in `content`.
+    static func render(_ items: [QuizItem]) -> String {
+        items.enumerated().map { i, item in
+            var s = "\(i + 1). \(item.stem)\n"
+            for o in item.options { s += "   \(o.id). \(o.text)\n" }
+            s += "   答案：\(item.key)（\(item.competency.code)）\n   解析：\(item.rationale)\n"
+            return s
+        }.joined(separator: "\n")
+    }
+}

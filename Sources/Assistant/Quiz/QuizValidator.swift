@@ -1,0 +1,83 @@
+import Assessment
+import Foundation
+import QianxueCore
+
+/// Reads a model's quiz answer and checks every item before anything is stored: the JSON shape,
+/// Chinese stems, four different options, a key among them, a rationale, a competency code of the
+/// lesson. Every problem is named with its item, so that a retry (or the teacher) knows what failed.
+struct QuizValidator {
+    let count: Int
+    let band: GradeBand
+    let competencies: [Competency]
+
+    private struct Wire: Decodable {
+        struct Item: Decodable {
+            let stem: String
+            let options: [String]
+            let key: String
+            let rationale: String
+            let competency: String
+        }
+        let items: [Item]
+    }
+
+    func read(_ text: String) -> Result<[QuizItem], QuizInvalid> {
+        let json = Self.jsonObject(in: text)
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(json.utf8)) else {
+            return .failure(QuizInvalid(problems: ["the answer is not a JSON object with an items array"]))
+        }
+        guard wire.items.count == count else {
+            return .failure(QuizInvalid(problems: ["\(wire.items.count) items instead of \(count)"]))
+        }
+        var problems: [String] = []
+        var items: [QuizItem] = []
+        for (i, w) in wire.items.enumerated() {
+            let item = QuizItem(id: "q\(i + 1)", stem: w.stem.trimmingCharacters(in: .whitespacesAndNewlines),
+                                options: zip(QuizSchema.optionIDs, w.options).map { ItemOption(id: $0, text: $1.trimmingCharacters(in: .whitespacesAndNewlines)) },
+                                key: w.key.trimmingCharacters(in: .whitespaces).uppercased(),
+                                rationale: w.rationale.trimmingCharacters(in: .whitespacesAndNewlines),
+                                competency: Competency(code: w.competency.trimmingCharacters(in: .whitespaces)) ?? Competency(.techniques, .understand),
+                                bands: [band])
+            let before = problems.count
+            problems += Self.problems(of: item, number: i + 1, optionCount: w.options.count)
+            if Competency(code: w.competency.trimmingCharacters(in: .whitespaces)) == nil {
+                problems.append("item \(i + 1): competency \(w.competency) is not a code such as TA-A")
+            } else if !competencies.isEmpty, !competencies.contains(item.competency) {
+                problems.append("item \(i + 1): competency \(item.competency.code) is not one of the lesson's (\(competencies.map(\.code).joined(separator: ", ")))")
+            }
+            if items.contains(where: { $0.stem == item.stem }) { problems.append("item \(i + 1): the stem repeats an earlier item's") }
+            if problems.count == before { items.append(item) }
+        }
+        return problems.isEmpty ? .success(items) : .failure(QuizInvalid(problems: problems))
+    }
+
+    /// What is wrong with one item (a generated one, or one a teacher edited).
+    static func problems(of item: QuizItem, number: Int, optionCount: Int? = nil) -> [String] {
+        var p: [String] = []
+        let at = "item \(number)"
+        if !(4...300).contains(item.stem.count) { p.append("\(at): the stem has \(item.stem.count) characters (4–300)") }
+        if !item.stem.unicodeScalars.contains(where: { TextTerms.isHan($0.value) }) { p.append("\(at): the stem is not written in Chinese") }
+        let n = optionCount ?? item.options.count
+        if n != 4 { p.append("\(at): \(n) options instead of 4") }
+        if item.options.map(\.id) != Array(QuizSchema.optionIDs.prefix(item.options.count)) {
+            p.append("\(at): options are labelled A, B, C, D in order")
+        }
+        if item.options.contains(where: { $0.text.isEmpty || $0.text.count > 120 }) { p.append("\(at): an option is empty or over 120 characters") }
+        if Set(item.options.map(\.text)).count != item.options.count { p.append("\(at): two options are the same") }
+        if !item.options.contains(where: { $0.id == item.key }) { p.append("\(at): the key \(item.key) is not one of the options") }
+        if !(2...500).contains(item.rationale.count) { p.append("\(at): the rationale has \(item.rationale.count) characters (2–500)") }
+        return p
+    }
+
+    /// The JSON object in an answer: models sometimes wrap it in a code fence or a sentence.
+    static func jsonObject(in text: String) -> String {
+        guard let open = text.firstIndex(of: "{"), let close = text.lastIndex(of: "}"), open < close else { return text }
+        return String(text[open...close])
+    }
+}
+
+/// Why a generated quiz was refused, item by item.
+struct QuizInvalid: Error, Sendable, Equatable {
+    let problems: [String]
+    var summary: String { problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; …" : "") }
+}

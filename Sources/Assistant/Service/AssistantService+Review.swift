@@ -1,0 +1,114 @@
+import FluentKit
+import Foundation
+import QianxueCore
+
+extension AssistantService {
+    /// A teacher's edit under `If-Match`: new text and/or quiz items (each validated; an item the
+    /// teacher marks approved stays so). The draft becomes `edited` and a new version is kept;
+    /// editing an approved draft sends it back for approval. A published draft is final.
+    public func edit(_ id: UUID, _ change: DraftEdit, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
+        let m = try await owned(id, by: p, to: "edit")
+        try Self.check(ifMatch, m)
+        guard change.content != nil || change.items != nil else {
+            throw AppError.validation("send content or items to change", field: "content")
+        }
+        try move(m, to: .edited)
+        if let content = change.content {
+            guard !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, content.count <= Self.maxContent else {
+                throw AppError.validation("content is 1 to \(Self.maxContent) characters", field: "content")
+            }
+            m.content = content
+        }
+        if let items = change.items {
+            guard m.kind == DraftKind.quiz.rawValue else { throw AppError.validation("only a quiz has items", field: "items") }
+            guard Self.itemCounts.contains(items.count) else {
+                throw AppError.validation("a quiz has \(Self.itemCounts.lowerBound) to \(Self.itemCounts.upperBound) items", field: "items")
+            }
+            let problems = items.enumerated().flatMap { QuizValidator.problems(of: $1, number: $0 + 1) }
+                + (Set(items.map(\.id)).count == items.count ? [] : ["item ids must be different"])
+            guard problems.isEmpty else { throw AppError.validation(problems.joined(separator: "; "), field: "items") }
+            let band = GradeBand(rawValue: m.band) ?? .junior
+            m.items = QuizItem.encode(items.map { var i = $0; if i.bands.isEmpty { i.bands = [band] }; return i })
+            if change.content == nil { m.content = DraftPrompt.render(QuizItem.decode(m.items ?? "[]") ?? []) }
+        }
+        if let note = change.note, note.count > 500 { throw AppError.validation("note is at most 500 characters", field: "note") }
+        return try await save(m, expecting: m.version, author: .teacher, by: p, note: change.note)
+    }
+
+    /// Approves the version the teacher read (`If-Match`). A quiz is approved only once every item is.
+    public func approve(_ id: UUID, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
+        let m = try await owned(id, by: p, to: "approve")
+        try Self.check(ifMatch, m)
+        if m.kind == DraftKind.quiz.rawValue {
+            let pending = (QuizItem.decode(m.items ?? "[]") ?? []).filter { !$0.approved }.map(\.id)
+            guard pending.isEmpty else {
+                throw AppError.conflict("approve every item first (edit with approved: true); not yet approved: \(pending.joined(separator: ", "))")
+            }
+        }
+        try move(m, to: .approved)
+        m.approvedBy = p.userID
+        m.approvedAt = now().wholeMilliseconds
+        return try await save(m, expecting: m.version, author: .teacher, by: p, note: "approved")
+    }
+
+    /// Publishes an approved draft: from now on it may reach students (a quiz through an assignment).
+    public func publish(_ id: UUID, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
+        let m = try await owned(id, by: p, to: "publish")
+        try Self.check(ifMatch, m)
+        try move(m, to: .published)
+        m.publishedAt = now().wholeMilliseconds
+        return try await save(m, expecting: m.version, author: .teacher, by: p, note: "published")
+    }
+
+    private func owned(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
+        let m = try await visibleModel(id, for: p)
+        guard m.ownerID == p.userID || p.role == .admin else {
+            throw AppError.forbidden("only the teacher who asked for draft \(id) may \(action) it")
+        }
+        return m
+    }
+
+    static func check(_ ifMatch: String?, _ m: DraftModel) throws {
+        let etag = "\"v\(m.version)\""
+        guard let ifMatch else {
+            throw AppError(.preconditionRequired, "send If-Match with the draft's ETag (\(etag)) so that you change the version you read", fields: ["If-Match"])
+        }
+        guard ifMatch == etag || ifMatch == "W/\(etag)" || ifMatch == "v\(m.version)" else {
+            throw AppError(.preconditionFailed, "the draft changed since you read it (now \(etag)); read it again", fields: ["If-Match"])
+        }
+    }
+
+    private func move(_ m: DraftModel, to target: DraftState) throws {
+        let current = DraftState(rawValue: m.state) ?? .draft
+        guard current.canMove(to: target) else {
+            throw AppError.conflict("a \(current.rawValue) draft cannot become \(target.rawValue)"
+                + (current == .published ? "; it is published and final — ask for a new draft" : ""))
+        }
+        m.state = target.rawValue
+    }
+
+    /// Writes the change and its version, only onto the version that was read.
+    private func save(_ m: DraftModel, expecting version: Int, author: DraftVersionRecord.Author, by p: Principal, note: String?) async throws -> DraftRecord {
+        let instant = now().wholeMilliseconds
+        let applied = try await database.db.transaction { db -> Bool in
+            guard let fresh = try await DraftModel.find(m.id!, on: db), fresh.version == version else { return false }
+            m.version = version + 1
+            m.updatedAt = instant
+            try await m.update(on: db)
+            let v = DraftVersionModel()
+            v.draftID = m.id!
+            v.version = m.version
+            v.state = m.state
+            v.content = m.content
+            v.items = m.items
+            v.author = author.rawValue
+            v.authorID = p.userID
+            v.note = note
+            v.createdAt = instant
+            try await v.create(on: db)
+            return true
+        }
+        guard applied else { throw AppError(.preconditionFailed, "the draft changed while you were changing it; read it again", fields: ["If-Match"]) }
+        return DraftRecord(m)
+    }
+}

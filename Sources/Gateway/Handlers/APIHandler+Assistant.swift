@@ -1,0 +1,106 @@
+import Assistant
+import Foundation
+import Inference
+import OpenAPIRuntime
+import QianxueAPI
+import QianxueCore
+
+extension APIHandler {
+    func createDraft(_ input: Operations.CreateDraft.Input) async throws -> Operations.CreateDraft.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the draft request as JSON") }
+        let new = NewDraft(kind: DraftKind(rawValue: b.kind.rawValue) ?? .lessonPlan, lessonSlug: b.lessonSlug,
+                           classID: try b.classId.map { try parseUUID($0, field: "classId") }, instructions: b.instructions,
+                           itemCount: b.itemCount, sessionID: try b.sessionId.map { try parseUUID($0, field: "sessionId") })
+        let stream = try await assistant.startDraft(new, by: RequestScope.caller())
+        if input.headers.accept.contains(where: { $0.contentType == .textEventStream }) {
+            let requestID = RequestScope.requestID
+            let state = RequestScope.current.state
+            let sse = stream.events.map { e -> ServerSentEvent in
+                if case .done(let d) = e, let draft = d.draft {
+                    // a replayed Idempotency-Key answers the stored draft as JSON
+                    state?.finalMessage = try? StreamTranscript.encoder.encode(Components.Schemas.Draft(draft))
+                }
+                return Self.draftEvent(e, draftID: stream.draftID, requestID: requestID)
+            }
+            return .created(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
+        }
+        for await e in stream.events {
+            switch e {
+            case .delta, .flag: continue
+            case .error(let message): throw AppError(.inferenceUnavailable, message)
+            case .done(let d):
+                guard let draft = d.draft else {
+                    if d.finishReason == "refused" { throw AppError.validation(d.reason ?? "the request was refused", field: "instructions") }
+                    throw AppError(.inferenceUnavailable, d.reason ?? "no draft was written")
+                }
+                RequestScope.setETag(draft.etag)
+                return .created(.init(body: .json(.init(draft))))
+            }
+        }
+        throw AppError(.inferenceUnavailable, "the draft ended without a result")
+    }
+
+    func listDrafts(_ input: Operations.ListDrafts.Input) async throws -> Operations.ListDrafts.Output {
+        let page = try PageQuery(size: input.query.pageSize, token: input.query.pageToken)
+        let result = try await assistant.drafts(for: RequestScope.caller(), kind: input.query.kind.flatMap { DraftKind(rawValue: $0.rawValue) },
+                                                state: input.query.state.flatMap { DraftState(rawValue: $0.rawValue) },
+                                                lessonSlug: input.query.lessonSlug, page: page)
+        return .ok(.init(body: .json(.init(items: result.items.map(Components.Schemas.Draft.init), nextPageToken: result.nextPageToken))))
+    }
+
+    func getDraft(_ input: Operations.GetDraft.Input) async throws -> Operations.GetDraft.Output {
+        let d = try await assistant.draft(try parseUUID(input.path.id, field: "id"), for: RequestScope.caller())
+        RequestScope.setETag(d.etag)
+        return .ok(.init(body: .json(.init(d))))
+    }
+
+    func editDraft(_ input: Operations.EditDraft.Input) async throws -> Operations.EditDraft.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the changes as JSON") }
+        let items = try b.items?.enumerated().map { i, item in try QuizItem(item, at: i) }
+        let d = try await assistant.edit(try parseUUID(input.path.id, field: "id"), DraftEdit(content: b.content, items: items, note: b.note),
+                                         ifMatch: input.headers.ifMatch, by: RequestScope.caller())
+        RequestScope.setETag(d.etag)
+        return .ok(.init(body: .json(.init(d))))
+    }
+
+    func listDraftVersions(_ input: Operations.ListDraftVersions.Input) async throws -> Operations.ListDraftVersions.Output {
+        let page = try PageQuery(size: input.query.pageSize, token: input.query.pageToken)
+        let result = try await assistant.versions(of: try parseUUID(input.path.id, field: "id"), for: RequestScope.caller(), page: page)
+        return .ok(.init(body: .json(.init(items: result.items.map(Components.Schemas.DraftVersion.init), nextPageToken: result.nextPageToken))))
+    }
+
+    func approveDraft(_ input: Operations.ApproveDraft.Input) async throws -> Operations.ApproveDraft.Output {
+        let d = try await assistant.approve(try parseUUID(input.path.id, field: "id"), ifMatch: input.headers.ifMatch, by: RequestScope.caller())
+        RequestScope.setETag(d.etag)
+        return .ok(.init(body: .json(.init(d))))
+    }
+
+    func publishDraft(_ input: Operations.PublishDraft.Input) async throws -> Operations.PublishDraft.Output {
+        let d = try await assistant.publish(try parseUUID(input.path.id, field: "id"), ifMatch: input.headers.ifMatch, by: RequestScope.caller())
+        RequestScope.setETag(d.etag)
+        return .ok(.init(body: .json(.init(d))))
+    }
+
+    /// A draft's event in the API's stream format; `done` names the stored draft.
+    static func draftEvent(_ e: DraftEvent, draftID: UUID, requestID: String) -> ServerSentEvent {
+        func json<T: Encodable>(_ value: T) -> String {
+            (try? String(decoding: StreamTranscript.encoder.encode(value), as: UTF8.self)) ?? "{}"
+        }
+        switch e {
+        case .delta(let d):
+            return ServerSentEvent(event: "delta", data: json(["text": d]))
+        case .flag(let f):
+            return ServerSentEvent(event: "flag", data: json(Components.Schemas.SafetyFlagEvent(f)))
+        case .error(let message):
+            let problem = AppError(.inferenceUnavailable, message)
+            return ServerSentEvent(event: "error", data: json(["problem": ProblemRenderer.Body(
+                type: problem.type.uri, title: problem.type.title, status: problem.type.status, detail: problem.detail,
+                instance: nil, requestId: requestID, fields: nil, retryAfter: nil, issues: nil)]))
+        case .done(let d):
+            return ServerSentEvent(event: "done", data: json(Components.Schemas.ChatDoneEvent(
+                messageId: (d.draft?.id ?? draftID).uuidString.lowercased(), usage: d.usage.map(Components.Schemas.TokenUsage.init),
+                provider: d.provider, model: d.model, finishReason: d.finishReason,
+                draftId: d.draft?.id.uuidString.lowercased(), reason: d.reason)))
+        }
+    }
+}
