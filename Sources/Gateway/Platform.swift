@@ -97,7 +97,11 @@ public struct Platform: Sendable {
             let alerts = inference.http.flatMap { http in config.alertWebhook.map { AlertWebhook(url: $0, http: http, database: db) } }
             // The live pool scores with the latest calibration's parameters.
             let assessmentItems = try AssessmentItems(bank: bank, forms: testForms, calibrated: try await ItemParameterHistory.latest(on: db))
-            let assessment = AssessmentService(database: db, registry: registry, audit: audit, items: assessmentItems, now: now)
+            let assessment = AssessmentService(
+                database: db, registry: registry, audit: audit, items: assessmentItems, lessons: content.lessons,
+                lessonsDone: { students in
+                    try await CompanionService.lessonsWorked(by: students, on: db).mapValues { $0.map { CompletedLesson(slug: $0.lessonSlug, lastAt: $0.lastAt) } }
+                }, now: now)
             let companion = CompanionService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
                                              audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },
                                              alerts: alerts)

@@ -1,3 +1,4 @@
+import Curriculum
 import FluentKit
 import Foundation
 import Logging
@@ -17,6 +18,10 @@ public struct AssessmentService: Sendable {
     public let configuration: AdaptiveTest.Configuration
     /// The ability cuts between understand, apply and create (provisional until standard setting).
     public let cutScores: CutScores
+    /// Published lessons, which the learning path recommends from.
+    let lessons: [Lesson]
+    /// The lessons each student has done (the companion's sessions); none without a companion.
+    let lessonsDone: @Sendable (Set<UUID>) async throws -> [UUID: [CompletedLesson]]
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -24,6 +29,7 @@ public struct AssessmentService: Sendable {
 
     public init(database: DatabaseStack, registry: RegistryService, audit: AuditLog, items: AssessmentItems,
                 configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,
+                lessons: [Lesson] = [], lessonsDone: @escaping @Sendable (Set<UUID>) async throws -> [UUID: [CompletedLesson]] = { _ in [:] },
                 now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "qianxue.assessment")) {
         self.items = items
         self.configuration = configuration
@@ -31,6 +37,8 @@ public struct AssessmentService: Sendable {
         self.database = database
         self.registry = registry
         self.audit = audit
+        self.lessons = lessons.filter { $0.status == .published }
+        self.lessonsDone = lessonsDone
         self.now = now
         self.logger = logger
     }
@@ -39,6 +47,17 @@ public struct AssessmentService: Sendable {
     public func hasAttemptInProgress(_ student: UUID) async throws -> Bool {
         try await AttemptModel.query(on: database.db).filter(\.$studentID == student)
             .filter(\.$status == AttemptStatus.inProgress.rawValue).first() != nil
+    }
+}
+
+/// A lesson a student has done: worked on with the learning companion.
+public struct CompletedLesson: Sendable, Hashable {
+    public let slug: String
+    public let lastAt: Date
+
+    public init(slug: String, lastAt: Date) {
+        self.slug = slug
+        self.lastAt = lastAt
     }
 }
 
