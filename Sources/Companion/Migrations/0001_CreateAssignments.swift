@@ -38,6 +38,9 @@ final class AssignmentModel: Model, @unchecked Sendable {
     @OptionalField(key: "note") var note: String?
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    /// A published quiz of the teacher assistant (0005).
+    @OptionalField(key: "quiz_id") var quizID: UUID?
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
 
     init() {}
 }

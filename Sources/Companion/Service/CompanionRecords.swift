@@ -14,11 +14,16 @@ public struct AssignmentRecord: Sendable, Hashable {
     public let note: String?
     public let createdBy: UUID
     public let createdAt: Date
+    /// The published quiz students answer in it, if any.
+    public let quizID: UUID?
+    /// When the teacher withdrew it; students no longer see it.
+    public let withdrawnAt: Date?
 
     init(_ m: AssignmentModel) {
         id = m.id!; classID = m.classID; schoolID = m.schoolID; lessonSlug = m.lessonSlug
         companionMode = CompanionMode(rawValue: m.companionMode) ?? .guided
         opensAt = m.opensAt; dueAt = m.dueAt; note = m.note; createdBy = m.createdBy; createdAt = m.createdAt
+        quizID = m.quizID; withdrawnAt = m.withdrawnAt
     }
 }
 
@@ -30,10 +35,13 @@ public struct NewAssignment: Sendable {
     public var opensAt: Date?
     public var dueAt: Date?
     public var note: String?
+    /// A published quiz of the lesson (checked by the teacher assistant before it gets here).
+    public var quizID: UUID?
 
-    public init(classID: UUID, lessonSlug: String, companionMode: CompanionMode, opensAt: Date? = nil, dueAt: Date? = nil, note: String? = nil) {
+    public init(classID: UUID, lessonSlug: String, companionMode: CompanionMode, opensAt: Date? = nil, dueAt: Date? = nil, note: String? = nil,
+                quizID: UUID? = nil) {
         self.classID = classID; self.lessonSlug = lessonSlug; self.companionMode = companionMode
-        self.opensAt = opensAt; self.dueAt = dueAt; self.note = note
+        self.opensAt = opensAt; self.dueAt = dueAt; self.note = note; self.quizID = quizID
     }
 }
 

@@ -23,6 +23,7 @@ extension CompanionService {
         m.opensAt = opens
         m.dueAt = new.dueAt
         m.note = new.note
+        m.quizID = new.quizID
         m.createdBy = p.userID
         m.createdAt = now().wholeMilliseconds
         try await m.create(on: database.db)
@@ -53,7 +54,7 @@ extension CompanionService {
         let rows = try await AssignmentModel.query(on: database.db).filter(\.$classID ~~ Array(classes)).all()
         let weekAgo = now().addingTimeInterval(-7 * 86_400)
         return rows.map(AssignmentRecord.init)
-            .filter { ($0.dueAt ?? .distantFuture) >= weekAgo }
+            .filter { ($0.dueAt ?? .distantFuture) >= weekAgo && $0.withdrawnAt == nil }
             .sorted { ($0.dueAt ?? .distantFuture, $0.createdAt) < ($1.dueAt ?? .distantFuture, $1.createdAt) }
     }
 

@@ -28,6 +28,7 @@ extension CompanionService {
             guard let m = try await AssignmentModel.find(assignmentID, on: database.db),
                   try await registry.classIDs(of: student.id).contains(m.classID) else { throw AppError.notFound("assignment \(assignmentID)") }
             let a = AssignmentRecord(m)
+            guard a.withdrawnAt == nil else { throw AppError.conflict("your teacher withdrew this assignment") }
             guard a.opensAt <= instant else { throw AppError.conflict("this assignment opens at \(a.opensAt)") }
             if let lessonSlug, lessonSlug != a.lessonSlug {
                 throw AppError.validation("the assignment is on lesson '\(a.lessonSlug)', not '\(lessonSlug)'", field: "lessonSlug")

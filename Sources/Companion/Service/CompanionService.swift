@@ -34,7 +34,7 @@ public struct CompanionService: Sendable {
     public static let teacherCanReadNotice = "黔学学伴是人工智能（AI），不是真人；你的老师可以查看这段对话。"
 
     public static var migrations: [any Migration] {
-        [CreateAssignments(), CreateCompanionSessions(), CreateCompanionControls(), CreateStudentSafetyFlags()]
+        [CreateAssignments(), CreateCompanionSessions(), CreateCompanionControls(), CreateStudentSafetyFlags(), ExtendAssignments()]
     }
 
     public init(database: DatabaseStack, registry: RegistryService, curriculum: CurriculumService, inference: InferenceService,

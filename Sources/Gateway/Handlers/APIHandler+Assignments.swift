@@ -6,9 +6,14 @@ import QianxueCore
 extension APIHandler {
     func createAssignment(_ input: Operations.CreateAssignment.Input) async throws -> Operations.CreateAssignment.Output {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the assignment as JSON") }
+        let caller = try RequestScope.caller()
+        // A quiz goes with an assignment only once its teacher has published it.
+        let quiz = try await b.quizId.asyncFlatMap {
+            try await assistant.quizForAssignment(try parseUUID($0, field: "quizId"), lessonSlug: b.lessonSlug, by: caller)
+        }
         let a = try await companion.createAssignment(NewAssignment(
             classID: try parseUUID(b.classId, field: "classId"), lessonSlug: b.lessonSlug, companionMode: CompanionMode(b.companionMode),
-            opensAt: b.opensAt, dueAt: b.dueAt, note: b.note), by: RequestScope.caller())
+            opensAt: b.opensAt, dueAt: b.dueAt, note: b.note, quizID: quiz), by: caller)
         return .created(.init(body: .json(.init(a, lessonTitle: companion.lessonTitle(a.lessonSlug)))))
     }
 
@@ -87,7 +92,8 @@ extension Components.Schemas.Assignment {
     init(_ a: AssignmentRecord, lessonTitle: String) {
         self.init(id: a.id.uuidString.lowercased(), classId: a.classID.uuidString.lowercased(), lessonSlug: a.lessonSlug, lessonTitle: lessonTitle,
                   companionMode: .init(rawValue: a.companionMode.rawValue) ?? .guided, opensAt: a.opensAt, dueAt: a.dueAt, note: a.note,
-                  createdBy: a.createdBy.uuidString.lowercased(), createdAt: a.createdAt)
+                  createdBy: a.createdBy.uuidString.lowercased(), createdAt: a.createdAt, quizId: a.quizID?.uuidString.lowercased(),
+                  withdrawnAt: a.withdrawnAt)
     }
 }
 
