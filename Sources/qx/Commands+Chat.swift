@@ -110,15 +110,17 @@ struct Chat: AsyncParsableCommand {
 
 /// `qx assignments`: the signed-in student's assignments, or a class's for its teachers.
 struct Assignments: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Your assignments (students), or a class's (teachers: --class ID).")
-    @Option(name: .customLong("class"), help: "A class's ID (teachers).") var classID: String?
+    static let configuration = CommandConfiguration(abstract: "Your assignments (students), or a class's (teachers: --class 8-2).",
+                                                    discussion: "Examples: qx assignments   ·   qx assignments --class 8-2")
+    @Option(name: .customLong("class"), help: "A class, by its code (8-2) or id (teachers).") var classID: String?
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let s = try Session(options)
         let items: [Components.Schemas.Assignment]
         if let classID {
-            switch try await s.call({ try await s.client.listAssignments(query: .init(classId: classID)) }) {
+            let id = try await TeacherInput.classID(classID, s)
+            switch try await s.call({ try await s.client.listAssignments(query: .init(classId: id)) }) {
             case .ok(let ok): items = try ok.body.json.items
             case .default(let status, let problem): throw QXError(problem: problem, status: status)
             }
@@ -144,36 +146,37 @@ func flushOutput() {
 struct Assign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Assign a lesson to one of your classes (teachers).",
-        discussion: "Example: qx assign --class 8f1c… --lesson jr-ai-and-jobs --companion guided --due 2026-12-05")
-    @Option(name: .customLong("class"), help: "The class's ID (see qx classes).") var classID: String
-    @Option(help: "The lesson's slug (see qx curriculum ls).") var lesson: String
-    @Option(help: "What the learning companion may do: guided, open or off.") var companion: String = "guided"
-    @Option(help: "Due day (YYYY-MM-DD, end of that day in Asia/Shanghai).") var due: String?
+        discussion: """
+        Examples:  qx assign jr-ai-and-jobs --class 8-2 --due 2026-12-05 --mode guided
+                   qx assign --lesson jr-miao-silver-features --class 8-2 --due +3d --quiz 3f2a…   (a published quiz)
+        """)
+    @Argument(help: "The lesson's slug (or use --lesson).") var slug: String?
+    @Option(name: .customLong("class"), help: "Your class, by its code (8-2) or id (see qx classes).") var classRef: String
+    @Option(help: "The lesson's slug (see qx lessons search).") var lesson: String?
+    @Option(name: [.customLong("mode"), .customLong("companion")], help: "What the learning companion may do: guided, open or off.") var companion: String = "guided"
+    @Option(help: "Due day: 2026-12-05, today, tomorrow or +3d (end of that day in Asia/Shanghai).") var due: String?
+    @Option(help: "A published quiz of the lesson (see qx quiz draft).") var quiz: String?
     @Option(help: "A note for the students.") var note: String?
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         guard let mode = Components.Schemas.CompanionMode(rawValue: companion) else {
-            throw ValidationError("--companion is guided, open or off")
+            throw ValidationError("--mode is guided, open or off")
         }
-        var dueAt: Date?
-        if let due {
-            let f = DateFormatter()
-            f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            guard let d = f.date(from: due + " 23:59:59") else { throw ValidationError("--due is a day, YYYY-MM-DD") }
-            dueAt = d
-        }
+        guard let lesson = slug ?? lesson else { throw ValidationError("name the lesson: qx assign SLUG --class CLASS") }
+        let dueAt = try due.map { try TeacherInput.endOfDay($0) }
         let s = try Session(options)
+        let classID = try await TeacherInput.classID(classRef, s)
         let a: Components.Schemas.Assignment
         switch try await s.call({
             try await s.client.createAssignment(headers: .init(idempotencyKey: UUID().uuidString),
-                                                body: .json(.init(classId: classID, lessonSlug: lesson, companionMode: mode, dueAt: dueAt, note: note)))
+                                                body: .json(.init(classId: classID, lessonSlug: lesson, companionMode: mode, dueAt: dueAt, note: note, quizId: quiz)))
         }) {
         case .created(let c): a = try c.body.json
         case .default(let status, let problem): throw QXError(problem: problem, status: status)
         }
         if options.output == .json { return try printJSON(a) }
-        print("assigned 《\(a.lessonTitle)》 to class \(a.classId) (companion: \(a.companionMode.rawValue)) — id \(a.id)")
+        print("assigned 《\(a.lessonTitle)》 to \(classRef) (companion: \(a.companionMode.rawValue)" + (a.dueAt.map { ", due \(TeacherInput.day($0))" } ?? "")
+              + (a.quizId != nil ? ", with its quiz" : "") + ") — id \(a.id)\nFollow it with: qx progress \(a.id)")
     }
 }

@@ -39,7 +39,8 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 /// Prints rows as an aligned table; widths count CJK characters as two columns.
-func printTable(_ header: [String], _ rows: [[String]]) {
+/// `highlight` marks rows printed in red (at-risk students) on a colour terminal.
+func printTable(_ header: [String], _ rows: [[String]], highlight: [Bool] = []) {
     func width(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) ? 2 : 1) } }
     var widths = header.map(width)
     for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], width(c)) } }
@@ -48,5 +49,5 @@ func printTable(_ header: [String], _ rows: [[String]]) {
             .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
     print(line(header))
-    for r in rows { print(line(r)) }
+    for (i, r) in rows.enumerated() { print(i < highlight.count && highlight[i] ? Terminal.red(line(r)) : line(r)) }
 }
