@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import Inference
 import HummingbirdTesting
 import NIOCore
 import QianxueCore
@@ -59,6 +61,10 @@ import TestSupport
                 #expect(read.json["state"] as? String == "draft" && read.json["band"] as? String == "junior")
                 #expect(read.json["provider"] as? String == "offline" && read.json["aiGenerated"] as? Bool == true)
                 #expect(read.headers[.eTag] == "\"v1\"")
+                // (with no model configured, the draft is the lesson's own outline and says so)
+                let content = try #require(read.json["content"] as? String)
+                #expect(content.contains("离线提纲") && content.contains("## 教学目标") && content.contains("突出小组合作"), "\(content)")
+                #expect(content.contains("能为银角、银冠、项圈等银饰图片设计可观察的特征"))
 
                 // and an edit needs the version read: none 428, a stale one 412, the right one 200
                 let edit: [String: Any] = ["content": "# 教案\n老师改写的教案。", "note": "重写导入"]
@@ -120,6 +126,34 @@ import TestSupport
                 #expect(try await Self.send(client, p.student, .post, "/v1/assistant/drafts", ["kind": "quiz", "lessonSlug": Self.lesson]).isProblem(.forbidden))
                 #expect(try await Self.send(client, p.teacher, .get, "/v1/assistant/drafts/\(UUID().uuidString)").isProblem(.notFound))
                 #expect(try await Self.send(client, p.teacher, .get, "/v1/assistant/drafts/nope").status.code == 400)
+            }
+        }
+    }
+
+    @Test func aLessonPlanFromTheModelStreamsAsWrittenAndIsStoredWithItsModel() async throws {
+        let plan = "# 教案\n## 教学目标\n- 能为银饰图片设计可观察的特征\n## 教学过程\n导入（5 分钟）：展示银饰照片。"
+        let endpoint = AssistantQuizTests.ScriptedEndpoint(replies: [plan])
+        let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await upstream.test(.live) { model in
+            try await GatewayFixture.with(.sqlite, configure: { c in
+                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
+            }) { f in
+                try await f.app().test(.router) { client in
+                    let p = try await Self.class8(f, client)
+                    // when the teacher asks for a lesson plan with a model configured
+                    let r = try await Self.send(client, p.teacher, .post, "/v1/assistant/drafts",
+                                                ["kind": "lessonPlan", "lessonSlug": Self.lesson, "classId": p.classID.uuidString], accept: "text/event-stream")
+                    // then the model's text streams and is stored as written, labelled with the model
+                    #expect(r.status == .created)
+                    #expect(r.text.contains("event: delta") && r.text.contains("\"provider\":\"openai-compatible\""), "\(r.text)")
+                    let list = try await Self.send(client, p.teacher, .get, "/v1/assistant/drafts")
+                    let d = try #require((list.json["items"] as? [[String: Any]])?.first)
+                    #expect(d["content"] as? String == plan && d["model"] as? String == "scripted")
+                    // and the lesson went with the system prompt, the task as the user's message
+                    let body = try #require(endpoint.bodies.withLock { $0 }.first)
+                    let system = GullibleEndpoint.systemPrompt(of: body) ?? ""
+                    #expect(system.contains("苗族银饰的特征与标签") && system.contains("学段：初中（班级 8-3）"), "\(system.prefix(300))")
+                }
             }
         }
     }

@@ -50,6 +50,7 @@ struct LessonQuizWriter {
     static func split(_ text: String) -> [String] {
         text.split(whereSeparator: { "。！？\n".contains($0) })
             .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "-*> ")) }
+            .map { $0.replacing(/^\d+[.、．]\s*/, with: "") }
             .filter { (8...120).contains($0.count) }
     }
 

@@ -27,6 +27,10 @@ extension AssistantService {
     public func startDraft(_ new: NewDraft, by p: Principal) async throws -> DraftStream {
         let brief = try await brief(for: new, by: p)
         if new.kind == .quiz { return try await startQuiz(brief) }
+        if inference.provider.kind == OfflineProvider().kind, new.kind != .feedback {
+            // No model is configured: the draft is the lesson's own outline, not the offline companion's hint.
+            return offlineOutline(brief)
+        }
         var conversation: String?
         var job = job(brief, messages: [], maxTokens: 1_200, responseFormat: nil)
         if new.kind == .feedback {
@@ -92,6 +96,27 @@ extension AssistantService {
         return job
     }
 
+    /// The outline of the lesson as the draft, streamed piece by piece and stored like a model's.
+    func offlineOutline(_ b: Brief) -> DraftStream {
+        let text = LessonPlanOutline.write(b.new.kind, lesson: b.lesson, band: b.band, className: b.className, instructions: b.new.instructions)
+        let events = AsyncStream<DraftEvent> { out in
+            let task = Task {
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) { out.yield(.delta(line + "\n")) }
+                do {
+                    let stored = try await store(b, content: text, items: nil, provider: OfflineProvider().kind, model: OfflineProvider.modelName,
+                                                 note: "written offline from the lesson's parts")
+                    out.yield(.done(DraftDone(draft: stored, usage: nil, provider: stored.provider, model: stored.model, finishReason: "stop", reason: nil)))
+                } catch {
+                    logger.error("a draft could not be stored", metadata: ["draft": "\(b.id)", "error": "\(error)"])
+                    out.yield(.error("the draft could not be stored"))
+                }
+                out.finish()
+            }
+            out.onTermination = { _ in task.cancel() }
+        }
+        return DraftStream(draftID: b.id, events: events)
+    }
+
     /// Relays a free-text draft as it is written and stores it when it ends whole (or at the length
     /// limit), whether or not the client is still there.
     func relay(_ events: AsyncStream<ChatEvent>, brief: Brief) -> AsyncStream<DraftEvent> {
@@ -106,7 +131,14 @@ extension AssistantService {
                     case .flag(let f): out.yield(.flag(f))
                     case .error(let failure): out.yield(.error(failure.description))
                     case .done(let d):
-                        out.yield(.done(await finish(brief, text: d.text, done: d)))
+                        var text = d.text
+                        if d.provider == OfflineProvider().kind, brief.new.kind != .feedback {
+                            // The endpoint failed and the offline companion answered: the lesson's outline is the draft.
+                            text = LessonPlanOutline.write(brief.new.kind, lesson: brief.lesson, band: brief.band, className: brief.className,
+                                                           instructions: brief.new.instructions)
+                            out.yield(.delta("\n\n" + text))
+                        }
+                        out.yield(.done(await finish(brief, text: text, done: d)))
                     }
                 }
                 out.finish()
