@@ -159,6 +159,8 @@ let package = Package(
             dependencies: [
                 "Gateway", "Curriculum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,8 +1,11 @@
 import Persistence
 import ArgumentParser
+import Foundation
 import Curriculum
 import Gateway
 import Hummingbird
+import NIOCore
+import NIOPosix
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +26,12 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        // Tasks run on the event loops that do the I/O: a streamed answer then crosses no thread
+        // between the endpoint's socket and the client's (each crossing cost a thread wake per
+        // chunk). Nothing on the request path blocks a thread (SQLite and bcrypt use the thread pool).
+        // One event loop per core this process may run on (taskset, cpusets), not per core of the machine.
+        if let cores = Self.coresAllowed() { NIOSingletons.groupLoopCountSuggestion = cores }
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var flags = database.flags
         if let host { flags["qianxue.host"] = host }
         if let port { flags["qianxue.port"] = port }
@@ -46,6 +55,18 @@ struct Serve: AsyncParsableCommand {
         Task { await platform.inference.checkAtStartup(logger: logger) }
         let app = try buildApplication(platform: platform, logger: logger)
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// How many cores the scheduler lets this process use (`Cpus_allowed` in /proc/self/status on
+    /// Linux); nil where that cannot be read.
+    static func coresAllowed() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return nil }
+        let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
+        let n = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
+        return n > 0 ? n : nil
     }
 }
 

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Follows a streamed answer event by event and, at its `done`, leaves the answer's final message
 /// as JSON on the request (`RequestState.finalMessage`), which the idempotency guard stores so that
-/// a replayed `Idempotency-Key` gets the whole message as JSON instead of running again.
+/// a replayed `Idempotency-Key` gets the whole message as JSON instead of running again. Without
+/// such a key it does nothing.
 final class StreamTranscript: Sendable {
     private let text = Mutex("")
     private let flags = Mutex<[SafetyFlag]>([])
@@ -12,7 +13,7 @@ final class StreamTranscript: Sendable {
     private let final: @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone) -> Data?
 
     init(state: RequestState?, final: @escaping @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone) -> Data?) {
-        self.state = state
+        self.state = state?.keepsFinalMessage == true ? state : nil
         self.final = final
     }
 
@@ -25,11 +26,12 @@ final class StreamTranscript: Sendable {
     }()
 
     func follow(_ event: ChatEvent) {
+        guard let state else { return }
         switch event {
         case .delta(let d): text.withLock { $0 += d }
         case .flag(let f): flags.withLock { $0.append(f) }
         case .error: break
-        case .done(let d): state?.finalMessage = final(text.withLock { $0 }, flags.withLock { $0 }, d)
+        case .done(let d): state.finalMessage = final(text.withLock { $0 }, flags.withLock { $0 }, d)
         }
     }
 }

@@ -40,6 +40,7 @@ struct IdempotencyGuard: Sendable {
             headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
             return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
         case .claimed(let id):
+            context.state.keepsFinalMessage = true
             let response: Response
             do {
                 response = try await next(request, context)

@@ -7,6 +7,13 @@ final class RequestState: Sendable {
     private let userIDBox = Mutex<UUID?>(nil)
     private let etagBox = Mutex<String?>(nil)
     private let finalMessageBox = Mutex<Data?>(nil)
+    private let keepsFinalMessageBox = Atomic<Bool>(false)
+
+    /// The request claimed an `Idempotency-Key`: a streamed answer must leave its final message.
+    var keepsFinalMessage: Bool {
+        get { keepsFinalMessageBox.load(ordering: .acquiring) }
+        set { keepsFinalMessageBox.store(newValue, ordering: .releasing) }
+    }
 
     /// The final message of a streamed answer as JSON, set by the handler when its stream ends: what
     /// a replay of the request's `Idempotency-Key` answers (DESIGN.md §5).
