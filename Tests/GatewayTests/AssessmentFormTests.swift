@@ -18,10 +18,11 @@ import TestSupport
         let teacherToken: String
     }
 
-    static func juniorClass(_ f: GatewayFixture, _ client: some TestClientProtocol, username: String = "student.form") async throws -> JuniorClass {
+    static func juniorClass(_ f: GatewayFixture, _ client: some TestClientProtocol, username: String = "student.form",
+                            displayName: String? = nil) async throws -> JuniorClass {
         let r = f.platform.registry
         let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-\(username.count)")
-        let s = try await r.createUser(NewUser(username: username, role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
+        let s = try await r.createUser(NewUser(username: username, displayName: displayName, role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
                                                password: GatewayFixture.password), actor: nil)
         try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
         try await r.addMember(classID: cls.id, userID: s.id, role: .student)
