@@ -8,14 +8,17 @@ struct Assess: AsyncParsableCommand {
         abstract: "Sit the AI-literacy test (students): one question at a time, your result at the end.",
         discussion: """
         Answer single choice with a letter (B), multiple choice with letters (A C), ordering with the
-        letters in order (C A B D). An unfinished test resumes where it stopped.
+        letters in order (C A B D). An unfinished test resumes where it stopped. With --window, the
+        pre- or post-test form your teacher opened for your class; with --form, a form by id.
         """)
+    @Option(help: "Sit this fixed form (see GET /v1/assessment/forms).") var form: String?
+    @Flag(help: "Sit the form of the assessment window open for your class.") var window = false
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let s = try Session(options)
         var attempt: Components.Schemas.AssessmentAttempt
-        switch try await s.call({ try await s.client.startAssessmentAttempt(headers: .init(idempotencyKey: UUID().uuidString), body: .json(.init(kind: .adaptive))) }) {
+        switch try await s.call({ try await s.client.startAssessmentAttempt(headers: .init(idempotencyKey: UUID().uuidString), body: .json(.init(kind: form != nil || window ? .form : .adaptive, formId: form))) }) {
         case .created(let c): attempt = try c.body.json
         case .ok(let ok): attempt = try ok.body.json; print("（继续上次没做完的测评）")
         case .default(let status, let problem): throw QXError(problem: problem, status: status)
