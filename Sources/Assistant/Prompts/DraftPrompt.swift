@@ -6,8 +6,10 @@ import QianxueCore
 /// The prompts of the teacher assistant: a stable system prompt per kind (so that the endpoint can
 /// reuse its cached prefix) and a user message grounded in the lesson's own text and the class's band.
 enum DraftPrompt {
-    /// Characters of lesson text sent at most.
-    static let lessonCharacters = 4_000
+    /// Characters of lesson text sent at most, and per section: the prompt must fit a small
+    /// endpoint's context (2,048 tokens a slot in ops/test) with room for the answer.
+    static let lessonCharacters = 400
+    static let sectionCharacters = 200
 
     static let rules = "只依据下面给出的课文内容，不编造事实、数字和出处；涉及贵州民族文化和红色文化的内容只用课文里的事实。"
         + "不写学生的真实姓名。这是给老师的草稿，老师审阅、修改并批准之后才会给学生。用简体中文。"
@@ -40,8 +42,8 @@ enum DraftPrompt {
         for o in lesson.objectives { text += "- \(o.text)（\(o.competency)）\n" }
         var budget = lessonCharacters
         text += "课文内容：\n"
-        for s in lesson.sections where budget > 0 {
-            let body = String(s.text.prefix(budget))
+        for s in lesson.sections where budget > 0 && s.heading != "拓展" {
+            let body = String(s.text.replacingOccurrences(of: "**", with: "").prefix(min(budget, sectionCharacters)))
             budget -= body.count
             text += "## \(s.heading)\n\(body)\n"
         }

@@ -32,7 +32,7 @@ extension AssistantService {
             return offlineOutline(brief)
         }
         var conversation: String?
-        var job = job(brief, messages: [], maxTokens: 1_200, responseFormat: nil)
+        var job = job(brief, messages: [], maxTokens: 900, responseFormat: nil)
         if new.kind == .feedback {
             let read = try await feedbackConversation(new, brief: brief, by: p)
             conversation = read.text

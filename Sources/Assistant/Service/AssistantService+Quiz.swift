@@ -13,7 +13,7 @@ extension AssistantService {
         let format = QuizSchema.responseFormat(count: b.itemCount, competencies: competencies)
         let messages = DraftPrompt.messages(kind: .quiz, lesson: b.lesson, band: b.band, className: b.className,
                                             instructions: b.new.instructions, itemCount: b.itemCount, conversation: nil)
-        let job = job(b, messages: messages, maxTokens: 160 + 220 * b.itemCount, responseFormat: format)
+        let job = job(b, messages: messages, maxTokens: 120 + 150 * b.itemCount, responseFormat: format)
         // The first attempt is started here, so that a full queue or a spent budget is an HTTP answer.
         let first = try await inference.start(job)
         let validator = QuizValidator(count: b.itemCount, band: b.band, competencies: competencies)

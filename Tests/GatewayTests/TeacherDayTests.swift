@@ -1,0 +1,144 @@
+import Foundation
+import HummingbirdTesting
+import Inference
+import QianxueCore
+import Registry
+import Synchronization
+import Testing
+import TestSupport
+
+/// A teacher's day driven through `qx` as a subprocess against the running server — with the real
+/// loopback model when ops/test provides it (and then the drafts must be the model's), else offline.
+@Suite struct TeacherDayTests {
+    static let qxBinary = Repository.root.appendingPathComponent(".build/debug/qx")
+
+    struct Run {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    /// Runs `qx` with its own config folder (one per person), no colour, and `input` on standard input.
+    static func qx(_ args: [String], home: URL, input: String = "") async throws -> Run {
+        let p = Process()
+        p.executableURL = qxBinary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = home.path
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let (out, err, inp) = (Pipe(), Pipe(), Pipe())
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        let outBuf = Mutex(Data())
+        let errBuf = Mutex(Data())
+        out.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; outBuf.withLock { $0.append(d) } }
+        err.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; errBuf.withLock { $0.append(d) } }
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            p.terminationHandler = { _ in c.resume() }
+            do {
+                try p.run()
+                inp.fileHandleForWriting.write(Data(input.utf8))
+                try? inp.fileHandleForWriting.close()
+            } catch {
+                c.resume(throwing: error)
+            }
+        }
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        let restOut = out.fileHandleForReading.readDataToEndOfFile()
+        let restErr = err.fileHandleForReading.readDataToEndOfFile()
+        return Run(status: p.terminationStatus, out: String(decoding: outBuf.withLock { $0 } + restOut, as: UTF8.self),
+                   err: String(decoding: errBuf.withLock { $0 } + restErr, as: UTF8.self))
+    }
+
+    static func json(_ text: String) -> Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    /// The id after `marker` in qx's output (`— 草稿 ID`, `— id ID`).
+    static func id(after marker: String, in text: String) -> String? {
+        guard let r = text.range(of: marker) else { return nil }
+        return String(text[r.upperBound...].prefix { $0.isHexDigit || $0 == "-" })
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: qxBinary.path), "needs the qx binary (swift build)"))
+    func aTeachersDayThroughQx() async throws {
+        let real = RealInference.available
+        if real { EngineLog.recordRealInference(test: #function) }
+        try await GatewayFixture.with(.sqlite, configure: { c in
+            if real { c.inference = try? InferenceEndpoint(baseURL: RealInference.baseURL!, model: RealInference.model, apiKey: nil) }
+        }) { f in
+            try await f.app().test(.live) { client in
+                let server = "http://127.0.0.1:\(client.port!)"
+                let r = f.platform.registry
+                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-6")
+                let pupil = try await r.createUser(NewUser(username: "pupil.day", role: .student, schoolID: f.schoolA.id, birthDate: "2012-01-15",
+                                                           password: GatewayFixture.password), actor: nil)
+                try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
+                try await r.addMember(classID: cls.id, userID: pupil.id, role: .student)
+                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qx-day-\(UUID().uuidString)")
+                let teacher = dir.appendingPathComponent("teacher"), student = dir.appendingPathComponent("student")
+                defer { try? FileManager.default.removeItem(at: dir) }
+                func t(_ args: [String], _ input: String = "") async throws -> Run { try await Self.qx(args, home: teacher, input: input) }
+                func s(_ args: [String], _ input: String = "") async throws -> Run { try await Self.qx(args, home: student, input: input) }
+
+                // the teacher signs in and finds the lesson
+                #expect(try await t(["login", "--username", "teacher.a", "--password-stdin", "--server", server], GatewayFixture.password + "\n").status == 0)
+                let search = try await t(["lessons", "search", "苗族银饰", "--limit", "3"])
+                #expect(search.out.contains("jr-miao-silver-features"), "\(search.out)\(search.err)")
+
+                // drafts a lesson plan for class 8-6, streamed, and approves and publishes it
+                let plan = try await t(["draft", "lesson-plan", "--lesson", "jr-miao-silver-features", "--class", "8-6", "--instructions", "突出小组合作"])
+                let planID = try #require(Self.id(after: "— 草稿 ", in: plan.out), "\(plan.out)\(plan.err)")
+                let shown = try #require(Self.json(try await t(["draft", "show", planID, "--output", "json"]).out) as? [String: Any])
+                if real {
+                    #expect(shown["provider"] as? String == "openai-compatible" && shown["model"] as? String == RealInference.model, "\(shown)")
+                }
+                #expect((try await t(["draft", "approve", planID, "--publish"])).out.contains("published"))
+
+                // drafts a four-item quiz, approves every item and publishes it
+                let quiz = try await t(["quiz", "draft", "--lesson", "jr-miao-silver-features", "--class", "8-6", "--items", "4"])
+                let quizID = try #require(Self.id(after: "— 草稿 ", in: quiz.out), "\(quiz.out)\(quiz.err)")
+                if real {
+                    // the model was asked under the schema; its quiz is stored, or (a small model) it was refused and said why
+                    let q = try #require(Self.json(try await t(["draft", "show", quizID, "--output", "json"]).out) as? [String: Any])
+                    let v1 = try #require((Self.json(try await t(["draft", "versions", quizID, "--output", "json"]).out) as? [[String: Any]])?.first)
+                    #expect(q["provider"] as? String == "openai-compatible" || (v1["note"] as? String)?.contains("answer invalid") == true, "\(q) \(v1)")
+                }
+                let refused = try await t(["draft", "approve", quizID])
+                #expect(refused.status != 0 && refused.err.contains("--all-items"), "\(refused.err)")
+                #expect(try await t(["draft", "approve", quizID, "--all-items", "--publish"]).status == 0)
+
+                // assigns the lesson with its quiz, due tomorrow, by the class's code
+                let assign = try await t(["assign", "jr-miao-silver-features", "--class", "8-6", "--due", "tomorrow", "--mode", "open", "--quiz", quizID])
+                let aid = try #require(Self.id(after: "— id ", in: assign.out), "\(assign.out)\(assign.err)")
+
+                // the student chats in the assignment and answers the quiz
+                #expect(try await s(["login", "--username", "pupil.day", "--password-stdin", "--server", server], GatewayFixture.password + "\n").status == 0)
+                let chat = try await s(["chat", "--assignment", aid], "好特征要满足哪几点？\n我不想活了\n")
+                #expect(chat.out.contains("学伴 ›"), "\(chat.out)\(chat.err)")
+                let take = try await s(["quiz", "take", aid, "--answers", "q1=A,q2=B,q3=C,q4=D", "--output", "json"])
+                let result = try #require(Self.json(take.out) as? [String: Any], "\(take.out)\(take.err)")
+                #expect(result["maxScore"] as? Int == 4 && (result["items"] as? [[String: Any]])?.allSatisfy { $0["rationale"] != nil } == true)
+
+                // the teacher reads progress, a transcript, and acknowledges the flag
+                let progress = try #require(Self.json(try await t(["progress", aid, "--output", "json"]).out) as? [String: Any])
+                let row = try #require((progress["students"] as? [[String: Any]])?.first)
+                #expect(row["opened"] as? Bool == true && (row["messages"] as? Int ?? 0) >= 1 && row["quizScore"] as? Int == result["score"] as? Int)
+                #expect(row["atRisk"] as? Bool == true && (row["flags"] as? Int ?? 0) >= 1, "\(row)")
+                let table = try await t(["progress", aid])
+                #expect(table.out.contains("at risk") && table.out.contains("1/1 opened"), "\(table.out)")
+                let sessions = try #require(Self.json(try await t(["transcripts", "--class", "8-6", "--output", "json"]).out) as? [[String: Any]])
+                let sid = try #require(sessions.first?["id"] as? String)
+                #expect(try await t(["transcripts", "--session", sid]).status != 0, "reading a conversation needs a reason")
+                let transcript = try await t(["transcripts", "--session", sid, "--reason", "跟进安全提示"])
+                #expect(transcript.out.contains("好特征要满足哪几点"), "\(transcript.out)\(transcript.err)")
+                let flags = try #require(Self.json(try await t(["flags", "--status", "open", "--output", "json"]).out) as? [[String: Any]])
+                let flagID = try #require(flags.first?["id"] as? String)
+                #expect(try await t(["flags", "--ack", flagID]).out.contains("acknowledged"))
+                let after = try #require(Self.json(try await t(["flags", "--status", "open", "--output", "json"]).out) as? [[String: Any]])
+                #expect(!after.contains { $0["id"] as? String == flagID })
+            }
+        }
+    }
+}
