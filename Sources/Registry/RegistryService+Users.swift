@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Persistence
 import QianxueCore
+import SQLKit
 
 extension RegistryService {
     /// Creates a user. `actor` is nil for the operator's command line.
@@ -62,7 +63,9 @@ extension RegistryService {
     }
 
     public func user(_ id: UUID) async throws -> UserRecord? {
-        try await UserModel.find(id, on: database.db).map(UserRecord.init)
+        // SQL rather than a Fluent model: the companion reads its student on every turn.
+        try await database.sql.raw("SELECT \(unsafeRaw: UserRecord.columns(prefix: "u")) FROM users u WHERE u.id = \(bind: id)")
+            .first().map(UserRecord.init(row:))
     }
 
     public func user(username: String) async throws -> UserRecord? {

@@ -4,14 +4,8 @@ import Testing
 @testable import Companion
 
 @Suite struct ConversationBudgetTests {
-    func message(_ seq: Int, _ role: MessageRecord.Role, _ text: String) -> MessageModel {
-        let m = MessageModel()
-        m.seq = seq
-        m.role = role.rawValue
-        m.content = text
-        m.aiGenerated = role == .companion
-        m.createdAt = Date()
-        return m
+    func message(_ seq: Int, _ role: MessageRecord.Role, _ text: String) -> CompanionService.PastMessage {
+        CompanionService.PastMessage(role: role.rawValue, content: text)
     }
 
     @Test func recentTurnsAreKeptAndOlderOnesDroppedWithANoteOfWhatWasAsked() {

@@ -150,4 +150,28 @@ import Testing
         #expect(r.decisions.map(\.ruleID) == ["pii.name", "pii.phone", "pii.idNumber"])
         #expect(r.decisions.allSatisfy { $0.stage == .pii && $0.category == .personalData })
     }
+
+    /// A conversation's earlier messages are redacted once; the same text with other names (another
+    /// class, a name added or reordered) is redacted afresh, never served from the cache.
+    @Test func theCacheServesOnlyTheSameTextWithTheSameNames() {
+        let cache = RedactionCache(capacity: 3)
+        let cached = PIIRedactor(cache: cache)
+        let plain = PIIRedactor()
+        let text = "我和王小明、李华一起做实验，电话13812345678"
+        let classA = [NameToRedact(name: "王小明", role: .classmate), NameToRedact(name: "李华", role: .classmate)]
+        let classB = [NameToRedact(name: "李华", role: .classmate), NameToRedact(name: "王小明", role: .classmate)]
+        let first = cached.redact(text, names: classA)
+        #expect(cache.count == 1)
+        #expect(cached.redact(text, names: classA) == first)
+        #expect(cache.count == 1)
+        // other names, other order, other text: redacted afresh, as without a cache
+        #expect(cached.redact(text, names: classB) == plain.redact(text, names: classB))
+        #expect(cached.redact(text, names: classB).text != first.text)
+        #expect(cached.redact(text, names: [classA[0]]) == plain.redact(text, names: [classA[0]]))
+        #expect(cached.redact(text, names: [classA[0]]).text.contains("李华"))
+        // full: it starts again, and still answers right
+        #expect(cache.count <= 3)
+        #expect(cached.redact(text + "。", names: classA) == plain.redact(text + "。", names: classA))
+        #expect(cache.count <= 3)
+    }
 }

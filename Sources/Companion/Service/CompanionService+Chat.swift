@@ -4,6 +4,7 @@ import Foundation
 import Inference
 import QianxueCore
 import Registry
+import SQLKit
 
 extension CompanionService {
     /// A turn under way: the reply's events (stored as they end, whether the client stays or not)
@@ -26,11 +27,10 @@ extension CompanionService {
         guard let student = try await registry.user(p.userID) else { throw AppError.notFound("user \(p.userID)") }
         let instant = now()
         let assignment = try await m.assignmentID.asyncFlatMap { try await AssignmentModel.find($0, on: database.db) }.map(AssignmentRecord.init)
-        let grant = try await grant(for: student, assignment: assignment, at: instant)
-        let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
-        let history = try await MessageModel.query(on: database.db).filter(\.$sessionID == sessionID)
-            .sort(\.$seq, .descending).limit(60).all()
         let classes = try await registry.classIDs(of: student.id)
+        let grant = try await grant(for: student, classes: classes, assignment: assignment, at: instant).grant
+        let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
+        let history = try await recentMessages(of: sessionID, limit: 60)
         let names = try await registry.memberNames(ofClasses: classes).map { member in
             NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
         }
@@ -38,7 +38,7 @@ extension CompanionService {
         let band = student.grade?.band ?? .primaryLower
         let job = ChatJob(
             messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),
-                                        history: history.reversed(), newest: text),
+                                        history: history, newest: text),
             maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
             forbidden: CompanionPrompt.forbidden(in: lesson, rules: CompanionPrompt.rules(band: band, grant: grant)),
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
@@ -65,6 +65,20 @@ extension CompanionService {
                     breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
     }
 
+    /// One earlier message of a conversation, as the prompt needs it.
+    struct PastMessage: Sendable {
+        let role: String
+        let content: String
+    }
+
+    /// A session's last `limit` messages, oldest first (two columns: this runs on every turn).
+    func recentMessages(of sessionID: UUID, limit: Int) async throws -> [PastMessage] {
+        let rows = try await database.sql.select().column("role").column("content").from(MessageModel.schema)
+            .where("session_id", .equal, sessionID).orderBy("seq", .descending).limit(limit).all()
+        return try rows.reversed().map { PastMessage(role: try $0.decode(column: "role", as: String.self),
+                                                     content: try $0.decode(column: "content", as: String.self)) }
+    }
+
     /// The next sequence number of a session's messages, taken when a message is stored (a reply
     /// takes its number when it ends, after anything stored meanwhile).
     func nextSeq(in sessionID: UUID) async throws -> Int {
@@ -86,7 +100,7 @@ extension CompanionService {
 
     /// The system prompt, as much recent conversation as fits the budget (older turns dropped with
     /// a note of what the student asked in them), and the newest message.
-    static func conversation(system: String, history: [MessageModel], newest: String) -> [ChatMessage] {
+    static func conversation(system: String, history: [PastMessage], newest: String) -> [ChatMessage] {
         var kept: [ChatMessage] = []
         var budget = contextCharacters - newest.count
         var dropped: [String] = []

@@ -7,8 +7,13 @@ extension CompanionService {
     /// What the age rules allow a student now, for an assignment or free study; a refusal is
     /// thrown as the problem the API answers (423, 403, 429).
     func grant(for student: UserRecord, assignment: AssignmentRecord?, at instant: Date) async throws -> PolicyGrant {
+        try await grant(for: student, classes: try await registry.classIDs(of: student.id), assignment: assignment, at: instant).grant
+    }
+
+    /// The same, with the student's classes already read; also gives the meter it read.
+    func grant(for student: UserRecord, classes: Set<UUID>, assignment: AssignmentRecord?,
+               at instant: Date) async throws -> (grant: PolicyGrant, meter: UsageMeter?) {
         guard let school = student.schoolID else { throw AppError.forbidden("this student account has no school") }
-        let classes = try await registry.classIDs(of: student.id)
         let meter = try await usage(of: student.id, day: PlatformCalendar.day(of: instant))
         let minute = UsageMeter.minuteOfDay(instant)
         let context = PolicyContext(
@@ -24,7 +29,7 @@ extension CompanionService {
             assignmentMode: assignment?.companionMode,
             school: try await schoolRules(school))
         switch policy.decide(context) {
-        case .success(let grant): return grant
+        case .success(let grant): return (grant, meter)
         case .failure(let refusal): throw refusal.problem(now: instant)
         }
     }

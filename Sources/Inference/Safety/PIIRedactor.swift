@@ -8,11 +8,46 @@ import Foundation
 /// The longest detection wins where two overlap (then the more specific kind), and a number is only
 /// taken whole: digits inside a longer run of digits are never half replaced.
 public struct PIIRedactor: Sendable {
-    public init() {}
+    /// Texts already redacted with the same names (a conversation's earlier messages come back on
+    /// every turn); none: every text is redacted afresh.
+    public let cache: RedactionCache?
+
+    public init(cache: RedactionCache? = nil) {
+        self.cache = cache
+    }
+
+    /// The names of one request, with their placeholders, made ready once for all its texts.
+    public struct PreparedNames: Sendable {
+        let byName: [(String, String)]
+        let byPlaceholder: [String: String]
+        /// This exact list (names, roles, aliases, order): part of the cache key.
+        let key: String
+    }
+
+    public func prepare(_ names: [NameToRedact]) -> PreparedNames {
+        let p = Self.placeholders(for: names)
+        var key = ""
+        for n in names { key += "\(n.role.rawValue):\(n.name)|\(n.aliases.joined(separator: "|"))\u{1}" }
+        return PreparedNames(byName: p.byName, byPlaceholder: p.byPlaceholder, key: key)
+    }
 
     /// The redacted text, what was found, and the private way back for names.
     public func redact(_ text: String, names: [NameToRedact] = []) -> Redaction {
-        let placeholders = Self.placeholders(for: names)
+        redact(text, prepared: prepare(names))
+    }
+
+    public func redact(_ text: String, prepared: PreparedNames) -> Redaction {
+        if let cache {
+            let key = prepared.key + "\u{0}" + text
+            if let hit = cache.get(key) { return hit }
+            let r = redactAfresh(text, prepared)
+            cache.put(key, r)
+            return r
+        }
+        return redactAfresh(text, prepared)
+    }
+
+    private func redactAfresh(_ text: String, _ placeholders: PreparedNames) -> Redaction {
         guard !text.isEmpty else { return Redaction(text: text, findings: [], names: placeholders.byPlaceholder) }
         let source = text as NSString
         // full-width digits, letters and colons folded in place: same UTF-16 offsets as the text

@@ -26,7 +26,11 @@ public struct SafetyScreen: Sendable {
     /// The input side of the pipeline in one call: the text with its personal data redacted (what
     /// may be sent to the model), the flags of the text as written, and the decisions to log.
     public func check(_ text: String, names: [NameToRedact] = [], redactor: PIIRedactor = PIIRedactor()) -> ScreenedInput {
-        ScreenedInput(redaction: redactor.redact(text, names: names), flags: screen(text))
+        check(text, prepared: redactor.prepare(names), redactor: redactor)
+    }
+
+    public func check(_ text: String, prepared: PIIRedactor.PreparedNames, redactor: PIIRedactor) -> ScreenedInput {
+        ScreenedInput(redaction: redactor.redact(text, prepared: prepared), flags: screen(text))
     }
 
     /// A screen for the streamed reply to the same request, with the same rules.

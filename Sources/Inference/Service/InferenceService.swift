@@ -30,7 +30,7 @@ public struct InferenceService: Sendable {
     let logger: Logger
 
     public init(provider: any InferenceProvider, scheduler: InferenceScheduler = InferenceScheduler(),
-                screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(),
+                screen: SafetyScreen = SafetyScreen(), redactor: PIIRedactor = PIIRedactor(cache: RedactionCache()),
                 maxPromptCharacters: Int = 16_000, maxCompletionTokens: Int = 2_048, holdBack: Int = 0,
                 ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil, moderation: ExternalModeration? = nil,
                 logger: Logger = Logger(label: "qianxue.inference")) {
@@ -60,7 +60,8 @@ public struct InferenceService: Sendable {
 
         // Input safety: the newest message screened; every message but the system prompt (which the
         // caller writes) redacted — earlier replies too, since names were restored in them.
-        var checked = screen.check(last.content, names: job.names, redactor: redactor)
+        let names = redactor.prepare(job.names)
+        var checked = screen.check(last.content, prepared: names, redactor: redactor)
         if !checked.mustRefuse, let moderation {
             do {
                 checked = checked.adding(try await moderation.check(checked.redaction.text))
@@ -74,7 +75,7 @@ public struct InferenceService: Sendable {
         let messages = job.messages.enumerated().map { i, m -> ChatMessage in
             if m.role == .system { return m }
             // the newest message was redacted by the screen already
-            return ChatMessage(m.role, i == lastIndex ? screened.redaction.text : redactor.redact(m.content, names: job.names).text)
+            return ChatMessage(m.role, i == lastIndex ? screened.redaction.text : redactor.redact(m.content, prepared: names).text)
         }
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
             await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused,
