@@ -116,8 +116,9 @@ public struct Platform: Sendable {
         }
     }
 
-    /// Closes what the platform opened: the inference client, then the database pool.
+    /// Closes what the platform opened: alert deliveries under way, the inference client, then the database pool.
     public func shutdown() async {
+        await companion.alerts?.shutdown()
         await inference.shutdown()
         await database.shutdown()
     }

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import NIOCore
 import Persistence
+import QianxueCore
+import Synchronization
 
 /// Tells an outside system (the school's duty phone, the bureau's safeguarding desk) about a
 /// severe safety flag: a JSON POST with the flag's id, school, student id, category, severity and
@@ -16,6 +18,8 @@ public struct AlertWebhook: Sendable {
     let logger: Logger
     /// Waits before the second, third … attempt.
     let backoff: [Duration]
+    /// Deliveries under way, so that shutting down can stop them before the database closes.
+    let running = RunningTasks()
 
     public init(url: URL, http: HTTPClient, database: DatabaseStack, backoff: [Duration] = [.seconds(2), .seconds(10), .seconds(60)],
                 logger: Logger = Logger(label: "qianxue.alerts")) {
@@ -39,7 +43,12 @@ public struct AlertWebhook: Sendable {
 
     /// Delivers in the background; the reply to the student never waits for it.
     func enqueue(_ flag: StudentFlagRecord) {
-        Task { await deliver(flag) }
+        running.start { await deliver(flag) }
+    }
+
+    /// Stops the deliveries under way (each records the attempt it is in) and waits for them.
+    public func shutdown() async {
+        await running.cancelAndWait()
     }
 
     func deliver(_ flag: StudentFlagRecord) async {
@@ -48,7 +57,14 @@ public struct AlertWebhook: Sendable {
                            severity: flag.severity.rawValue, ruleId: flag.ruleID, createdAt: ISO8601DateFormatter().string(from: flag.createdAt))
         guard let data = try? JSONEncoder().encode(body) else { return }
         for attempt in 0...backoff.count {
-            if attempt > 0 { try? await Task.sleep(for: backoff[attempt - 1]) }
+            if attempt > 0 {
+                try? await Task.sleep(for: backoff[attempt - 1])
+                if Task.isCancelled {
+                    logger.error("shutting down before the alert webhook took a severe safety flag; the school's admins see it in the app",
+                                 metadata: ["flag": "\(flag.id)"])
+                    return
+                }
+            }
             var request = HTTPClientRequest(url: url.absoluteString)
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
@@ -74,4 +90,27 @@ public struct AlertWebhook: Sendable {
         if delivered { m.alertDeliveredAt = Date() }
         try? await m.update(on: database.db)
     }
+}
+
+/// Tasks started in the background and kept track of until they end.
+final class RunningTasks: Sendable {
+    private let tasks = Mutex<[UUID: Task<Void, Never>]>([:])
+
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        let id = UUID.random()
+        tasks.withLock { all in
+            all[id] = Task { [weak self] in
+                await body()
+                self?.tasks.withLock { _ = $0.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    func cancelAndWait() async {
+        let all = tasks.withLock { Array($0.values) }
+        for t in all { t.cancel() }
+        for t in all { await t.value }
+    }
+
+    var count: Int { tasks.withLock { $0.count } }
 }

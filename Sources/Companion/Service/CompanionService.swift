@@ -23,7 +23,7 @@ public struct CompanionService: Sendable {
     /// exam window). The assessment module answers it; a platform without one has no attempts.
     let attemptsInProgress: @Sendable (UUID) async throws -> Bool
     /// Where severe flags are posted as well (none: the app only).
-    let alerts: AlertWebhook?
+    public let alerts: AlertWebhook?
 
     /// Characters of a student's message accepted at most (413 beyond).
     public static let maxMessageCharacters = 4_000
