@@ -1,19 +1,27 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import NIOCore
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import QianxueAPI
 
 /// Builds the generated client for a server, with the stored token attached.
 enum APIClient {
+    /// One HTTP client for the process, whose reads may wait as long as a request may take: the
+    /// shared client gives up after 90 s without a byte, and a quiz checked before it is shown, or
+    /// a busy CPU model's first token, can take longer. Never shut down: it lives as long as `qx`.
+    static let http = HTTPClient(eventLoopGroupProvider: .singleton,
+                                 configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(600))))
+
     static func make(server: String, token: String?, timeout: Duration = .seconds(60)) throws -> Client {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw QXError("--server '\(server)' is not an http(s) URL")
         }
+        let limit = TimeAmount.nanoseconds(Int64(timeout / .nanoseconds(1)))
         return Client(
             serverURL: url,
-            transport: AsyncHTTPClientTransport(configuration: .init(timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: limit)),
             middlewares: token.map { [BearerTokenMiddleware(token: $0)] } ?? [])
     }
 }

@@ -131,8 +131,10 @@ struct Assignments: AsyncParsableCommand {
             }
         }
         if options.output == .json { return try printJSON(items) }
-        let f = ISO8601DateFormatter()
-        printTable(["id", "lesson", "companion", "due"], items.map { [$0.id, $0.lessonTitle, $0.companionMode.rawValue, $0.dueAt.map { f.string(from: $0) } ?? "—"] })
+        printTable(["id", "lesson", "companion", "due", "quiz"], items.map {
+            [$0.id, $0.lessonTitle + ($0.withdrawnAt != nil ? "（已撤回）" : ""), $0.companionMode.rawValue, $0.dueAt.map(TeacherInput.day) ?? "—",
+             $0.quizId != nil ? "yes" : "—"]
+        })
         if items.isEmpty { print("no assignments") }
     }
 }
