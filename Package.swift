@@ -122,6 +122,7 @@ let package = Package(
             dependencies: [
                 "QianxueCore", "Persistence", "Curriculum", "Registry",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assessment
+import Curriculum
 import Foundation
 import Gateway
 
@@ -8,7 +9,7 @@ struct AssessmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assessment",
         abstract: "Calibrate the AI-literacy item bank and read its parameter history.",
-        subcommands: [Calibrate.self, Parameters.self])
+        subcommands: [Calibrate.self, Parameters.self, ExportQTI.self, ImportQTI.self])
 
     struct Calibrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,6 +65,46 @@ struct AssessmentCommand: AsyncParsableCommand {
                 print([ISO8601DateFormatter().string(from: e.calibratedAt), String(format: "a %.3f", e.parameters.a),
                        String(format: "b %.3f", e.parameters.b), "n \(e.examinees)", e.misfit ? "MISFIT" : ""].joined(separator: "\t"))
             }
+        }
+    }
+
+    struct ExportQTI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-qti",
+            abstract: "Write the item bank as a QTI 3.0 package (imsmanifest.xml and items/<id>.xml) into DIR; keys included, so keep it among staff.")
+        @Argument(help: "The folder to write into (created if missing).") var dir: String
+        @Option(help: "Curriculum folder.") var curriculum = "Curriculum"
+
+        func run() throws {
+            let root = URL(fileURLWithPath: curriculum)
+            let (content, _) = CurriculumLoader.load(from: root)
+            let (bank, problems) = ItemBankLoader.load(from: root.appendingPathComponent("assessment"), sources: content.sources)
+            guard problems.isEmpty else { throw CommandFailure("the item bank has \(problems.count) problems; run qianxue curriculum lint") }
+            try QTIPackage.write(bank.items, to: URL(fileURLWithPath: dir))
+            print("wrote \(bank.items.count) items and imsmanifest.xml to \(dir)")
+        }
+    }
+
+    struct ImportQTI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-qti",
+            abstract: "Read a QTI 3.0 package (as export-qti writes it) into an item file of the bank's format, then lint the bank with it.",
+            discussion: "Items need the package's qx:item metadata (competency, bands, difficulty). Nothing is written when any item is refused.")
+        @Argument(help: "The package folder (with imsmanifest.xml).") var dir: String
+        @Option(help: "The item file to write, e.g. Curriculum/assessment/imported.yaml.") var out: String
+
+        func run() throws {
+            let (items, problems) = QTIImport.items(in: URL(fileURLWithPath: dir))
+            for p in problems { print(p) }
+            guard problems.isEmpty else { throw ExitCode(1) }
+            guard !FileManager.default.fileExists(atPath: out) else { throw CommandFailure("\(out) exists; name a new file") }
+            try ItemYAML.yaml(items, header: "Imported from the QTI 3.0 package \(dir); review before publishing.")
+                .write(toFile: out, atomically: true, encoding: .utf8)
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
+            let lint = ItemBankLoader.load(from: folder)
+            for p in lint.diagnostics { print(p) }
+            print("wrote \(items.count) items to \(out)" + (lint.diagnostics.isEmpty ? "; the bank passes the lint" : "; \(lint.diagnostics.count) lint problems"))
+            if !lint.diagnostics.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -69,4 +69,16 @@ import TestSupport
             }
         }
     }
+
+    @Test func adminsDownloadTheItemBankAsAQTIPackageAndNobodyElseDoes() async throws {
+        try await GatewayFixture.with(.sqlite) { f in
+            try await f.app().test(.router) { client in
+                let zip = try await get(client, try await f.token(client, f.admin), "/v1/assessment/items.qti.zip")
+                #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+                #expect(Data(buffer: zip.body).prefix(2) == Data("PK".utf8) && zip.body.readableBytes > 10_000)
+                #expect(try await get(client, try await f.token(client, f.teacherA), "/v1/assessment/items.qti.zip").isProblem(.forbidden))
+                #expect(try await get(client, try await f.token(client, f.studentA), "/v1/assessment/items.qti.zip").isProblem(.forbidden))
+            }
+        }
+    }
 }

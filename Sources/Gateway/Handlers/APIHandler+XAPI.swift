@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import OpenAPIRuntime
 import QianxueAPI
 import QianxueCore
 
@@ -51,5 +52,12 @@ extension Components.Schemas.XAPIActivity {
         self.init(objectType: .activity, id: a.id,
                   definition: .init(_type: a.type, name: .init(additionalProperties: ["zh-CN": a.name]),
                                     interactionType: a.interactionType.flatMap { .init(rawValue: $0) }))
+    }
+}
+
+extension APIHandler {
+    func exportItemBankQTI(_ input: Operations.ExportItemBankQTI.Input) async throws -> Operations.ExportItemBankQTI.Output {
+        let zip = try await assessment.qtiPackage(for: RequestScope.caller(), requestID: RequestScope.requestID)
+        return .ok(.init(body: .applicationZip(HTTPBody(zip))))
     }
 }
