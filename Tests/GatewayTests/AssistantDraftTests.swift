@@ -98,6 +98,28 @@ import TestSupport
         }
     }
 
+    @Test func aReplayedIdempotencyKeyOnAStreamedDraftAnswersTheStoredDraftAsJSON() async throws {
+        try await GatewayFixture.with(.sqlite) { f in
+            try await f.app().test(.router) { client in
+                let p = try await Self.class8(f, client)
+                var headers = bearer(p.teacher)
+                headers[.contentType] = "application/json"
+                headers[.accept] = "text/event-stream"
+                headers[HTTPField.Name("Idempotency-Key")!] = "draft-once-1"
+                let body = try JSONSerialization.data(withJSONObject: ["kind": "lessonPlan", "lessonSlug": Self.lesson, "classId": p.classID.uuidString])
+                // when the same streamed request is sent twice with one key
+                let first = try await client.execute(uri: "/v1/assistant/drafts", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0 }
+                let again = try await client.execute(uri: "/v1/assistant/drafts", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0 }
+                // then the second gets the stored draft as JSON, and only one draft exists
+                #expect(first.text.contains("event: done"))
+                let id = try #require(again.json["id"] as? String, "\(again.text)")
+                #expect(first.text.contains(id) && again.json["state"] as? String == "draft")
+                let list = try await Self.send(client, p.teacher, .get, "/v1/assistant/drafts")
+                #expect((list.json["items"] as? [[String: Any]])?.count == 1)
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func badDraftRequestsAreProblemsNamingTheField(engine: DatabaseEngine) async throws {
         try await GatewayFixture.with(engine) { f in

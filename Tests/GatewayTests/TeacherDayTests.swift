@@ -94,7 +94,13 @@ import TestSupport
                 if real {
                     #expect(shown["provider"] as? String == "openai-compatible" && shown["model"] as? String == RealInference.model, "\(shown)")
                 }
+                let edited = dir.appendingPathComponent("plan.md")
+                try "# 教案\n## 教学目标\n老师改写：小组合作设计银饰特征表。".write(to: edited, atomically: true, encoding: .utf8)
+                let edit = try await t(["draft", "edit", planID, "--file", edited.path, "--note", "改写目标"])
+                #expect(edit.out.contains("saved version 2"), "\(edit.out)\(edit.err)")
                 #expect((try await t(["draft", "approve", planID, "--publish"])).out.contains("published"))
+                let versions = try #require(Self.json(try await t(["draft", "versions", planID, "--output", "json"]).out) as? [[String: Any]])
+                #expect(versions.map { $0["author"] as? String } == ["ai", "teacher", "teacher", "teacher"])
 
                 // drafts a four-item quiz, approves every item and publishes it
                 let quiz = try await t(["quiz", "draft", "--lesson", "jr-miao-silver-features", "--class", "8-6", "--items", "4"])
