@@ -65,8 +65,13 @@ import TestSupport
             #expect(history[0].parameters == first.items[0].after && abs(history[0].calibratedAt.timeIntervalSince(first.calibratedAt)) < 1)
             let latest = try await ItemParameterHistory.latest(on: f.platform.database)
             #expect(latest[truth[0].0] == second.items.first { $0.id == truth[0].0 }!.after)
-            let live = try AssessmentItems(bank: service.items.bank, forms: service.items.forms, calibrated: latest)
-            #expect(live.pool.item(id: truth[0].0)?.parameters == latest[truth[0].0])
+            // the service that calibrated scores with them at once; another gateway takes them in at its next look
+            #expect(service.items.pool.item(id: truth[0].0)?.parameters == latest[truth[0].0])
+            let other = AssessmentService(database: f.platform.database, registry: f.platform.registry, audit: f.platform.audit,
+                                          items: try AssessmentItems(bank: service.items.bank, forms: service.items.forms))
+            #expect(other.items.pool.item(id: truth[0].0)?.parameters != latest[truth[0].0])
+            try await other.refreshParameters(interval: 0)
+            #expect(other.items.pool.item(id: truth[0].0)?.parameters == latest[truth[0].0])
             // a dry run and a minimum nobody reaches record nothing
             _ = try await service.calibrate(minimumResponses: 100, dryRun: true)
             #expect(try await ItemParameterHistory.entries(of: truth[0].0, on: f.platform.database).count == 2)

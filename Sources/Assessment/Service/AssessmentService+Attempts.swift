@@ -15,6 +15,7 @@ extension AssessmentService {
             .filter(\.$status == AttemptStatus.inProgress.rawValue).first() {
             return (try view(running), false)
         }
+        try await refreshParameters()
         guard let student = try await registry.user(p.userID), let school = student.schoolID else {
             throw AppError.forbidden("this student account has no school")
         }

@@ -71,6 +71,7 @@ extension AssessmentService {
                 ItemParameterHistory.Entry(itemID: $0.id, parameters: $0.after, examinees: $0.respondents, misfit: $0.misfit, calibratedAt: at)
             }, on: database)
         }
+        if !dryRun { live.replace(try items.recalibrated(Dictionary(uniqueKeysWithValues: report.map { ($0.id, $0.after) }))) }
         logger.info("calibrated \(columns.count) items on \(byAttempt.count) attempts; \(misfit.count) misfitting")
         return CalibrationReport(calibratedAt: at, examinees: byAttempt.count, cycles: result.cycles, converged: result.converged,
                                  logLikelihood: result.logLikelihood, items: report, tooFewResponses: tooFew, recorded: !dryRun)

@@ -12,8 +12,10 @@ public struct AssessmentService: Sendable {
     let database: DatabaseStack
     let registry: RegistryService
     let audit: AuditLog
-    /// The item bank and the adaptive pool built from it.
-    public let items: AssessmentItems
+    /// The item bank and the adaptive pool built from it, with the newest calibrated parameters
+    /// (`refreshParameters` takes in a calibration run while the server runs).
+    public var items: AssessmentItems { live.items }
+    let live: LiveItems
     /// Length, precision and exposure control of the adaptive test.
     public let configuration: AdaptiveTest.Configuration
     /// The ability cuts between understand, apply and create (provisional until standard setting).
@@ -31,7 +33,7 @@ public struct AssessmentService: Sendable {
                 configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,
                 lessons: [Lesson] = [], lessonsDone: @escaping @Sendable (Set<UUID>) async throws -> [UUID: [CompletedLesson]] = { _ in [:] },
                 now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "qianxue.assessment")) {
-        self.items = items
+        self.live = LiveItems(items)
         self.configuration = configuration
         self.cutScores = cutScores
         self.database = database
