@@ -17,7 +17,7 @@ struct AssessmentCommand: AsyncParsableCommand {
             discussion: """
             Items with at least --min-responses scored responses are estimated, starting from the parameters in force;
             the others keep theirs. The new parameters are appended to the history (assessment_item_parameters; earlier
-            rows are never changed) and a gateway uses them from its next start. Misfit: the posterior-predictive
+            rows are never changed); running gateways take them in within a minute. Misfit: the posterior-predictive
             chi-square's p-value below --alpha. Exits 0 with misfitting items too: they are for review, not an error.
             """)
 

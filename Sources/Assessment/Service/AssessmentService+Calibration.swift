@@ -36,7 +36,7 @@ extension AssessmentService {
     /// maximum likelihood (EM, `Calibration`), starting from the parameters in force. Every item
     /// with at least `minimumResponses` scored responses is estimated; the rest keep theirs.
     /// Unless `dryRun`, the new parameters are appended to `assessment_item_parameters` — earlier
-    /// rows stay as they were — and gateways take them in when they start.
+    /// rows stay as they were — and this service, and other gateways within a minute, score with them.
     public func calibrate(minimumResponses: Int = 200, calibration: Calibration = Calibration(), dryRun: Bool = false) async throws -> CalibrationReport {
         guard minimumResponses >= 1 else { throw AppError.validation("the minimum number of responses is at least 1", field: "minimumResponses") }
         let rows = try await ResponseModel.query(on: database.db)
