@@ -33,16 +33,8 @@ extension CompanionService {
     /// A class's assignments, newest first (its teachers and school admins).
     public func assignments(classID: UUID, for p: Principal, page: PageQuery) async throws -> ListPage<AssignmentRecord> {
         _ = try await registry.classTaught(classID, by: p)
-        var q = AssignmentModel.query(on: database.db).filter(\.$classID == classID)
-        if let after = page.after.flatMap(Cursor.init) {
-            q = q.group(.or) { g in
-                g.filter(\.$createdAt < after.date).group(.and) { $0.filter(\.$createdAt == after.date).filter(\.$id < after.id) }
-            }
-        }
-        let rows = try await q.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(page.size + 1).all()
-        let items = rows.prefix(page.size).map(AssignmentRecord.init)
-        let next = rows.count > page.size ? items.last.map { Cursor(date: $0.createdAt, id: $0.id).token } : nil
-        return ListPage(items: Array(items), nextPageToken: next)
+        return try await AssignmentModel.query(on: database.db).filter(\.$classID == classID)
+            .newestFirstPage(createdAt: \.$createdAt, page: page, record: AssignmentRecord.init) { Cursor(date: $0.createdAt, id: $0.id) }
     }
 
     /// The student's assignments from all their classes that are open or upcoming (or due within

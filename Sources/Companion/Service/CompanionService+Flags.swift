@@ -46,15 +46,9 @@ extension CompanionService {
         default: throw AppError.forbidden("safety flags are for the student's teachers and school admins")
         }
         if let status { q = q.filter(\.$status == status.rawValue) }
-        if let after = page.after.flatMap(Cursor.init) {
-            q = q.group(.or) { g in
-                g.filter(\.$createdAt < after.date).group(.and) { $0.filter(\.$createdAt == after.date).filter(\.$id < after.id) }
-            }
+        return try await q.newestFirstPage(createdAt: \.$createdAt, page: page, record: StudentFlagRecord.init) {
+            Cursor(date: $0.createdAt, id: $0.id)
         }
-        let rows = try await q.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(page.size + 1).all()
-        let items = rows.prefix(page.size).map(StudentFlagRecord.init)
-        let next = rows.count > page.size ? items.last.map { Cursor(date: $0.createdAt, id: $0.id).token } : nil
-        return ListPage(items: Array(items), nextPageToken: next)
     }
 
     /// Acknowledges a flag of a student in the caller's care; the time to acknowledge is kept.

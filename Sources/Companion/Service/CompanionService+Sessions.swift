@@ -83,16 +83,7 @@ extension CompanionService {
     }
 
     private func sessionPage(_ query: QueryBuilder<SessionModel>, page: PageQuery) async throws -> ListPage<SessionRecord> {
-        var q = query
-        if let after = page.after.flatMap(Cursor.init) {
-            q = q.group(.or) { g in
-                g.filter(\.$createdAt < after.date).group(.and) { $0.filter(\.$createdAt == after.date).filter(\.$id < after.id) }
-            }
-        }
-        let rows = try await q.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(page.size + 1).all()
-        let items = rows.prefix(page.size).map(SessionRecord.init)
-        let next = rows.count > page.size ? items.last.map { Cursor(date: $0.createdAt, id: $0.id).token } : nil
-        return ListPage(items: Array(items), nextPageToken: next)
+        try await query.newestFirstPage(createdAt: \.$createdAt, page: page, record: SessionRecord.init) { Cursor(date: $0.createdAt, id: $0.id) }
     }
 
     /// A session the caller may read: the student's own; staff in their care read it with a reason, audited.
