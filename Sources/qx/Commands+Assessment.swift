@@ -46,6 +46,7 @@ struct Assess: AsyncParsableCommand {
         guard let result = attempt.result else { return }
         if options.output == .json { return try printJSON(result) }
         print("\n" + Terminal.bold("测评完成") + "：共 \(result.items) 题，总体能力 θ = \(String(format: "%.2f", result.theta))（标准误 \(String(format: "%.2f", result.se))）")
+        if let pending = result.pendingTeacherScores, pending > 0 { print("另有 \(pending) 道简答题等老师评分，评分后结果会更新（qx record 查看）。") }
         printTable(["维度", "水平", "θ", "标准误", "题数"], result.dimensions.map {
             [$0.dimension, level($0.level) + ($0.indicative ? "（参考）" : ""), String(format: "%.2f", $0.theta), String(format: "%.2f", $0.se), String($0.items)]
         })
