@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import QianxueCore
 import Registry
+import SQLKit
 import Testing
 import TestSupport
 
@@ -88,6 +89,10 @@ import TestSupport
                 #expect(items.map { $0["state"] as? String } == ["draft", "edited", "approved", "published"])
                 #expect(items.map { $0["author"] as? String } == ["ai", "teacher", "teacher", "teacher"])
                 #expect(items[1]["content"] as? String == "# 教案\n老师改写的教案。")
+                // and approval and publication are on the audit log, by the teacher
+                let audited = try await f.platform.database.sql.raw("SELECT action FROM audit_events WHERE target_id = \(bind: id.uppercased()) OR target_id = \(bind: id)")
+                    .all().map { try $0.decode(column: "action", as: String.self) }
+                #expect(audited.sorted() == ["assistant.draft.approve", "assistant.draft.publish"], "\(audited)")
 
                 // and the student sees no draft, not even a published one, and cannot list them
                 #expect(try await Self.send(client, p.student, .get, "/v1/assistant/drafts/\(id)").isProblem(.notFound))

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import Persistence
 import QianxueCore
 
 extension AssistantService {
@@ -106,6 +107,11 @@ extension AssistantService {
             v.note = note
             v.createdAt = instant
             try await v.create(on: db)
+            // Approving and publishing AI-written material is a teacher's decision on the record.
+            if m.state == DraftState.approved.rawValue || m.state == DraftState.published.rawValue {
+                try await audit.append(AuditEvent(actorID: p.userID, actorRole: p.role, action: "assistant.draft.\(m.state == DraftState.approved.rawValue ? "approve" : "publish")",
+                                                  targetType: "draft", targetID: m.id!.uuidString, detail: "version \(m.version)"), on: db)
+            }
             return true
         }
         guard applied else { throw AppError(.preconditionFailed, "the draft changed while you were changing it; read it again", fields: ["If-Match"]) }
