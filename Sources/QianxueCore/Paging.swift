@@ -51,3 +51,29 @@ public struct ListPage<Item: Sendable>: Sendable {
         self.nextPageToken = nextPageToken
     }
 }
+
+/// A position in a list ordered by creation time then id, newest first: the token of a keyset page.
+public struct TimeCursor: Sendable, Equatable {
+    public let date: Date
+    public let id: UUID
+
+    public init(date: Date, id: UUID) {
+        self.date = date
+        self.id = id
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let ms = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        date = Date(timeIntervalSince1970: Double(ms) / 1000)
+        self.id = id
+    }
+
+    public var token: String { PageQuery.token(after: "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))/\(id.uuidString)") }
+}
+
+extension Date {
+    /// The instant cut to whole milliseconds, so that a cursor made from it finds it again in
+    /// every database (SQLite and PostgreSQL keep different precisions).
+    public var wholeMilliseconds: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+}

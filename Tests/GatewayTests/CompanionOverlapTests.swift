@@ -38,8 +38,9 @@ import TestSupport
                         as? [String: Any])?["id"] as? String)
 
                     // when a first reply is streaming and the student sends again
+                    // (the deadline covers the whole streamed reply, a token a second: generous for a saturated machine)
                     let first = try await HTTPClient.shared.execute(request("/v1/companion/sessions/\(session)/messages", #"{"content":"第一个问题"}"#, stream: true),
-                                                                    timeout: .seconds(30))
+                                                                    timeout: .seconds(120))
                     let second = try await HTTPClient.shared.execute(request("/v1/companion/sessions/\(session)/messages", #"{"content":"第二个问题"}"#, stream: false),
                                                                      timeout: .seconds(30))
 

@@ -125,18 +125,5 @@ public enum LiteracyRecordPage {
     static func f(_ x: Double) -> String { String(format: "%.2f", x) }
 
     /// Text made safe for HTML content and attribute values.
-    static func e(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func e(_ s: String) -> String { s.markupEscaped }
 }

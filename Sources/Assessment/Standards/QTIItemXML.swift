@@ -63,18 +63,5 @@ enum QTIItemXML {
     }
 
     /// Text made safe for XML content and attribute values.
-    static func e(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func e(_ s: String) -> String { s.markupEscaped }
 }

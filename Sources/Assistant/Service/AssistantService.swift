@@ -74,15 +74,7 @@ public struct AssistantService: Sendable {
         if let kind { q = q.filter(\.$kind == kind.rawValue) }
         if let state { q = q.filter(\.$state == state.rawValue) }
         if let lessonSlug { q = q.filter(\.$lessonSlug == lessonSlug) }
-        if let after = page.after.flatMap(DraftCursor.init) {
-            q = q.group(.or) { g in
-                g.filter(\.$createdAt < after.date).group(.and) { $0.filter(\.$createdAt == after.date).filter(\.$id < after.id) }
-            }
-        }
-        let rows = try await q.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(page.size + 1).all()
-        let items = rows.prefix(page.size).map(DraftRecord.init)
-        let next = rows.count > page.size ? items.last.map { DraftCursor(date: $0.createdAt, id: $0.id).token } : nil
-        return ListPage(items: Array(items), nextPageToken: next)
+        return try await q.newestFirstPage(createdAt: \.$createdAt, page: page, record: DraftRecord.init) { TimeCursor(date: $0.createdAt, id: $0.id) }
     }
 
     /// Every version of a draft, oldest first.
@@ -105,29 +97,4 @@ public struct AssistantService: Sendable {
         }
         return d
     }
-}
-
-/// A position in a list ordered by time then id, newest first.
-struct DraftCursor {
-    let date: Date
-    let id: UUID
-
-    init(date: Date, id: UUID) {
-        self.date = date
-        self.id = id
-    }
-
-    init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let ms = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        self.id = id
-    }
-
-    var token: String { PageQuery.token(after: "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))/\(id.uuidString)") }
-}
-
-extension Date {
-    /// Cut to whole milliseconds, so that a cursor made from it finds it again in both engines.
-    var wholeMilliseconds: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
 }

@@ -1,6 +1,7 @@
 import Curriculum
 import FluentKit
 import Foundation
+import Persistence
 import QianxueCore
 import Registry
 
@@ -34,7 +35,7 @@ extension CompanionService {
     public func assignments(classID: UUID, for p: Principal, page: PageQuery) async throws -> ListPage<AssignmentRecord> {
         _ = try await registry.classTaught(classID, by: p)
         return try await AssignmentModel.query(on: database.db).filter(\.$classID == classID)
-            .newestFirstPage(createdAt: \.$createdAt, page: page, record: AssignmentRecord.init) { Cursor(date: $0.createdAt, id: $0.id) }
+            .newestFirstPage(createdAt: \.$createdAt, page: page, record: AssignmentRecord.init) { TimeCursor(date: $0.createdAt, id: $0.id) }
     }
 
     /// The student's assignments from all their classes that are open or upcoming (or due within
@@ -58,30 +59,4 @@ extension CompanionService {
             throw AppError.validation("there is no published lesson '\(slug)'", field: field)
         }
     }
-}
-
-/// A position in a list ordered by time then id, newest first.
-struct Cursor {
-    let date: Date
-    let id: UUID
-
-    init(date: Date, id: UUID) {
-        self.date = date
-        self.id = id
-    }
-
-    init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let ms = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        self.id = id
-    }
-
-    var token: String { PageQuery.token(after: "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))/\(id.uuidString)") }
-}
-
-extension Date {
-    /// The instant cut to whole milliseconds, so that a cursor made from it finds it again in
-    /// every database (SQLite and PostgreSQL keep different precisions).
-    var wholeMilliseconds: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
 }

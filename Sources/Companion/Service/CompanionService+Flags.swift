@@ -47,7 +47,7 @@ extension CompanionService {
         }
         if let status { q = q.filter(\.$status == status.rawValue) }
         return try await q.newestFirstPage(createdAt: \.$createdAt, page: page, record: StudentFlagRecord.init) {
-            Cursor(date: $0.createdAt, id: $0.id)
+            TimeCursor(date: $0.createdAt, id: $0.id)
         }
     }
 

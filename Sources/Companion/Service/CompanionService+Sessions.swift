@@ -83,7 +83,7 @@ extension CompanionService {
     }
 
     private func sessionPage(_ query: QueryBuilder<SessionModel>, page: PageQuery) async throws -> ListPage<SessionRecord> {
-        try await query.newestFirstPage(createdAt: \.$createdAt, page: page, record: SessionRecord.init) { Cursor(date: $0.createdAt, id: $0.id) }
+        try await query.newestFirstPage(createdAt: \.$createdAt, page: page, record: SessionRecord.init) { TimeCursor(date: $0.createdAt, id: $0.id) }
     }
 
     /// A session the caller may read: the student's own; staff in their care read it with a reason, audited.

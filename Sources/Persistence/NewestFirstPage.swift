@@ -2,16 +2,16 @@ import FluentKit
 import Foundation
 import QianxueCore
 
-/// Lists of the companion shown newest first (assignments, sessions, safety flags): ordered by
-/// creation time then id, both descending, with a keyset cursor (`Cursor`) after the last row of
-/// a page — stable while rows are added, and no offset to scan past.
+/// Lists shown newest first (assignments, sessions, safety flags, drafts): ordered by creation time
+/// then id, both descending, with a keyset cursor (`TimeCursor`) after the last row of a page —
+/// stable while rows are added, and no offset to scan past.
 extension QueryBuilder where Model.IDValue == UUID {
-    func newestFirstPage<Record: Sendable>(
+    public func newestFirstPage<Record: Sendable>(
         createdAt: KeyPath<Model, FieldProperty<Model, Date>>, page: PageQuery,
-        record: (Model) -> Record, position: (Record) -> Cursor
+        record: (Model) -> Record, position: (Record) -> TimeCursor
     ) async throws -> ListPage<Record> {
         if let token = page.after {
-            guard let after = Cursor(token) else {
+            guard let after = TimeCursor(token) else {
                 throw AppError.validation("pageToken is not a token of this list", field: "pageToken")
             }
             group(.or) { g in
