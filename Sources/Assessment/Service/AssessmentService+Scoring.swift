@@ -46,6 +46,18 @@ extension AssessmentService {
         }
     }
 
+    /// One written answer, for its student's teachers and school admins (the read is audited with
+    /// `purpose`); another school's answer or a keyed item's is 404 / 422 as for scoring.
+    public func writtenResponse(_ id: UUID, for p: Principal, purpose: String, requestID: String?) async throws -> WrittenResponse {
+        try p.require(.teacher, .schoolAdmin, to: "read written answers")
+        guard let r = try await ResponseModel.find(id, on: database.db),
+              let m = try await AttemptModel.find(r.attemptID, on: database.db) else { throw AppError.notFound("response \(id)") }
+        let student = try await registry.visibleUser(m.studentID, to: p, requestID: requestID)
+        try await audit.append(AuditEvent(actorID: p.userID, actorRole: p.role, action: "assessment.written.read", targetType: "response",
+                                          targetID: id.uuidString, purpose: purpose, requestID: requestID))
+        return try written(r, student: student.id, name: student.displayName)
+    }
+
     /// Records the teacher's score for a written answer — 0 to the rubric's maximum; a second score
     /// replaces the first — and, when the attempt is finished, rescores its result with it. Only the
     /// student's teachers and school admins may score; an AI suggestion is never recorded here.

@@ -115,6 +115,16 @@ extension APIHandler {
                                            by: RequestScope.caller(), requestID: RequestScope.requestID)
         return .ok(.init(body: .json(.init(w))))
     }
+
+    /// The teacher's AI assistant reads the answer (audited) and suggests a score: advisory, never stored as one.
+    func suggestWrittenResponseScore(_ input: Operations.SuggestWrittenResponseScore.Input) async throws -> Operations.SuggestWrittenResponseScore.Output {
+        let p = try RequestScope.caller()
+        let w = try await assessment.writtenResponse(try parseUUID(input.path.id, field: "id"), for: p, purpose: "AI score suggestion",
+                                                     requestID: RequestScope.requestID)
+        let s = try await assistant.suggestScore(for: w, by: p, requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(responseId: s.responseID.uuidString.lowercased(), suggestedPoints: s.points, maxPoints: s.maxPoints,
+                                           rationale: s.rationale, advisory: true, provider: s.provider, model: s.model))))
+    }
 }
 
 extension Components.Schemas.WrittenResponse {
