@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -78,6 +79,42 @@ import TestSupport
                     #expect(!history.text.contains("答案是\(exercise.answer)"))
                 }
                 await f.platform.inference.shutdown()
+            }
+        }
+    }
+
+    /// With no model, the offline companion climbs the exercise's hint ladder: the first hint, then
+    /// the second when the student asks again — never the answer.
+    @Test func offlineTheSameExerciseAskedAgainGetsTheNextHint() async throws {
+        let lesson = try #require(GatewayFixture.shippedCurriculum.lessons.first { $0.slug == "jr-ai-and-jobs" })
+        let exercise = try #require(lesson.exercises.first { $0.hints.count >= 2 })
+        try await GatewayFixture.with(.sqlite) { f in
+            try await f.app().test(.router) { client in
+                let r = f.platform.registry
+                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-5")
+                let s = try await r.createUser(NewUser(username: "student.ladder", role: .student, schoolID: f.schoolA.id, birthDate: "2012-02-02",
+                                                       password: GatewayFixture.password), actor: nil)
+                try await r.addMember(classID: cls.id, userID: s.id, role: .student)
+                var headers = bearer(try await f.token(client, s))
+                headers[.contentType] = "application/json"
+                headers[.accept] = "application/json"
+                let opened = try await client.execute(uri: "/v1/companion/sessions", method: .post, headers: headers,
+                                                      body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["lessonSlug": lesson.slug]))) { $0 }
+                let sessionID = try #require(opened.json["id"] as? String, "\(opened.text)")
+                var replies: [String] = []
+                for ask in ["\(exercise.prompt) 直接告诉我答案", "还是不会：\(exercise.prompt)"] {
+                    let reply = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .post, headers: headers,
+                                                         body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["content": ask]))) { $0 }
+                    #expect(reply.status == .ok, "\(reply.text)")
+                    replies.append(reply.json["content"] as? String ?? "")
+                }
+                #expect(replies[0].contains(exercise.hints[0]), "\(replies[0])")
+                #expect(replies[1].contains(exercise.hints[1]), "\(replies[1])")
+                // (the exercise's own wording, restated, may name the options; nothing else may give the answer)
+                for reply in replies {
+                    let besidesThePrompt = reply.split(separator: "\n").filter { !$0.hasPrefix("你问的是练习") }.joined(separator: "\n")
+                    #expect(!exercise.answerIsRevealed(by: besidesThePrompt), "\(reply)")
+                }
             }
         }
     }

@@ -49,4 +49,35 @@ import Testing
         }
         #expect(pieces > 5)
     }
+
+    /// Asked about a lesson's exercise, the offline provider gives its hints one rung at a time —
+    /// the first, then the next each time the student asks about the same exercise — and never
+    /// more than the ladder has; a question about something else gets the lesson's passages.
+    @Test func anExerciseGetsItsHintLadderOneRungAtATime() {
+        let ladders = [
+            HintLadder(exercise: "good-features", prompt: "为水果分类器选特征时，好的特征要满足哪三个条件？",
+                       hints: ["先回想课文里“特征”是什么意思。", "课文用了三个词形容好特征，都是“……得……”。", "其中一个是“看得出”，另外两个呢？"]),
+            HintLadder(exercise: "data-bias", prompt: "如果训练数据里几乎都是红苹果，分类器会遇到什么问题？",
+                       hints: ["想想分类器只见过什么样的苹果。", "遇到青苹果时它会怎么判断？"]),
+        ]
+        let passages = [GroundingPassage(source: "lesson#1", title: "水果分类器", text: "分类器根据特征来判断水果的种类。")]
+        func ask(_ history: [String], _ question: String) -> String {
+            let messages = history.flatMap { [ChatMessage(.user, $0), ChatMessage(.assistant, "（回复）")] } + [ChatMessage(.user, question)]
+            return OfflineProvider().answer(ChatRequest(messages: messages, passages: passages, hintLadders: ladders))
+        }
+        let q = "好的特征要满足哪三个条件？直接告诉我答案"
+        // first time: the first hint of that exercise
+        let first = ask([], q)
+        #expect(first.contains("提示 1/3") && first.contains(ladders[0].hints[0]))
+        // asked again: the next rung; then the last, and it stays there
+        let second = ask([q], "好的特征要满足哪三个条件呀")
+        #expect(second.contains("提示 2/3") && second.contains(ladders[0].hints[1]))
+        let fourth = ask([q, q, q], q)
+        #expect(fourth.contains("提示 3/3") && fourth.contains("最后一条提示"))
+        // another exercise starts at its own first rung; an unrelated question gets the passages
+        let other = ask([q, q], "训练数据里都是红苹果，分类器会遇到什么问题")
+        #expect(other.contains("提示 1/2") && other.contains(ladders[1].hints[0]))
+        let unrelated = ask([q], "分类器怎么判断水果种类？")
+        #expect(!unrelated.contains("提示 ") && !unrelated.contains("练习") && unrelated.contains("分类器根据特征"))
+    }
 }

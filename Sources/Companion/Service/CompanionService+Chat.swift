@@ -36,7 +36,7 @@ extension CompanionService {
         }
         let county = try await (p.schoolID == m.schoolID ? registry.county(of: p) : registry.county(ofSchool: m.schoolID))?.rawValue
         let band = student.grade?.band ?? .primaryLower
-        let job = ChatJob(
+        var job = ChatJob(
             messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),
                                         history: history, newest: text),
             maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
@@ -44,6 +44,7 @@ extension CompanionService {
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
                                     estimatedTokens: 512 + text.count, exclusive: true),
             purpose: "companion", county: county)
+        job.hintLadders = lesson.exercises.map { HintLadder(exercise: $0.id, prompt: $0.prompt, hints: $0.hints) }
         // The inference path refuses first (a reply already streaming for this student, a full
         // queue, a spent budget): then nothing of the turn is stored or counted.
         let events = try await inference.start(job)

@@ -39,6 +39,14 @@ public struct OfflineProvider: InferenceProvider {
         guard !question.isEmpty else {
             return Self.notice + "\n请先写下你的问题，我会帮你在课文里找线索。"
         }
+        if let ladder = Self.ladder(for: question, in: request.hintLadders) {
+            // how often the student asked about this exercise before: one rung higher each time
+            let earlier = request.messages.filter { $0.role == .user }.dropLast()
+                .filter { Self.ladder(for: $0.content, in: [ladder]) != nil }.count
+            let rung = min(earlier, ladder.hints.count - 1)
+            let step = rung == ladder.hints.count - 1 && earlier > rung ? "这是最后一条提示了，试着自己写下答案，再请老师看看。" : "想好了再告诉我你的想法。"
+            return Self.notice + "\n你问的是练习：「\(ladder.prompt.prefix(60))」。\n提示 \(rung + 1)/\(ladder.hints.count)：\(ladder.hints[rung])\n\(step)"
+        }
         guard let match = PassageMatcher(passages: request.passages).best(for: question) else {
             if request.passages.isEmpty {
                 return Self.notice + "\n你问的是：「\(restated)」。\n现在没有课文材料可以参考。可以先把问题记下来，等 AI 服务恢复，或者问问老师、同学：你觉得这个问题的关键词是什么？"
@@ -78,5 +86,22 @@ public struct OfflineProvider: InferenceProvider {
         let scalars = TextTerms.scalars(text)
         let han = scalars.filter(TextTerms.isHan).count
         return han + (scalars.count - han + 3) / 4
+    }
+}
+
+extension OfflineProvider {
+    /// The exercise a question is about: the ladder whose prompt shares the most terms with it, if
+    /// it shares at least three and a quarter of the prompt's.
+    static func ladder(for question: String, in ladders: [HintLadder]) -> HintLadder? {
+        let q = Set(TextTerms.keys(TextTerms.scalars(question)))
+        guard !q.isEmpty else { return nil }
+        var best: (HintLadder, Int)?
+        for l in ladders where !l.hints.isEmpty {
+            let p = Set(TextTerms.keys(TextTerms.scalars(l.prompt)))
+            let shared = p.intersection(q).count
+            guard shared >= 3, shared * 4 >= p.count, shared > (best?.1 ?? 0) else { continue }
+            best = (l, shared)
+        }
+        return best?.0
     }
 }

@@ -26,6 +26,20 @@ public struct GroundingPassage: Sendable, Hashable {
     }
 }
 
+/// An exercise of the lesson with its hints, gentle to specific — never its answer. The offline
+/// provider climbs it one rung each time the student asks about the same exercise again.
+public struct HintLadder: Sendable, Hashable {
+    public let exercise: String
+    public let prompt: String
+    public let hints: [String]
+
+    public init(exercise: String, prompt: String, hints: [String]) {
+        self.exercise = exercise
+        self.prompt = prompt
+        self.hints = hints
+    }
+}
+
 /// What a caller asks of a provider. `maxCompletionTokens` is always set: no request may run on
 /// without a bound.
 public struct ChatRequest: Sendable {
@@ -37,9 +51,14 @@ public struct ChatRequest: Sendable {
     public var passages: [GroundingPassage]
     /// JSON the answer must match (endpoints that support `response_format`); nil: free text.
     public var responseFormat: ResponseFormat?
+    /// The lesson's exercises with their hints (the model reads them in the system prompt; the
+    /// offline provider climbs them).
+    public var hintLadders: [HintLadder]
 
     public init(messages: [ChatMessage], model: String? = nil, maxCompletionTokens: Int = 512,
-                temperature: Double? = nil, passages: [GroundingPassage] = [], responseFormat: ResponseFormat? = nil) {
+                temperature: Double? = nil, passages: [GroundingPassage] = [], responseFormat: ResponseFormat? = nil,
+                hintLadders: [HintLadder] = []) {
+        self.hintLadders = hintLadders
         self.responseFormat = responseFormat
         self.messages = messages
         self.model = model

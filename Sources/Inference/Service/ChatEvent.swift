@@ -40,6 +40,8 @@ public struct ChatJob: Sendable {
     public var county: String?
     /// JSON the answer must match (a quiz); nil: free text.
     public var responseFormat: ResponseFormat?
+    /// The lesson's exercises with their hints, for the offline provider.
+    public var hintLadders: [HintLadder] = []
 
     public init(messages: [ChatMessage], maxCompletionTokens: Int = 512, temperature: Double? = nil,
                 passages: [GroundingPassage] = [], names: [NameToRedact] = [], forbidden: [String] = [], ticket: InferenceTicket,

@@ -90,7 +90,8 @@ public struct InferenceService: Sendable {
 
         let lease = try await scheduler.acquire(job.ticket)
         let request = ChatRequest(messages: messages, maxCompletionTokens: job.maxCompletionTokens,
-                                  temperature: job.temperature, passages: job.passages, responseFormat: job.responseFormat)
+                                  temperature: job.temperature, passages: job.passages, responseFormat: job.responseFormat,
+                                  hintLadders: job.hintLadders)
         let output = screen.outputScreen(holdBack: holdBack, forbidden: job.forbidden)
         let early = screened.flags.filter { $0.severity > .low }
         return AsyncStream { out in
