@@ -52,6 +52,32 @@ import TestSupport
         }
     }
 
+    /// Teachers read a lesson's exercises with their hint ladders and answer keys; students the prompts only.
+    @Test func teachersSeeTheExercisesHintsAndKeysAndStudentsThePromptsOnly() async throws {
+        try await GatewayFixture.with(.sqlite) { f in
+            let lesson = try #require(GatewayFixture.shippedCurriculum.lessons.first { $0.slug == "jr-ai-and-jobs" })
+            let exercise = try #require(lesson.exercises.first)
+            try await f.app().test(.router) { client in
+                let teacher = try await f.token(client, f.teacherA)
+                let student = try await f.token(client, f.studentA)
+                try await client.execute(uri: "/v1/curriculum/lessons/\(lesson.slug)", method: .get, headers: bearer(teacher)) { r in
+                    let items = r.json["exercises"] as? [[String: Any]] ?? []
+                    #expect(items.count == lesson.exercises.count)
+                    #expect(items.first?["prompt"] as? String == exercise.prompt)
+                    #expect(items.first?["hints"] as? [String] == exercise.hints)
+                    #expect(items.first?["answer"] as? String == exercise.answer)
+                }
+                try await client.execute(uri: "/v1/curriculum/lessons/\(lesson.slug)", method: .get, headers: bearer(student)) { r in
+                    let items = r.json["exercises"] as? [[String: Any]] ?? []
+                    #expect(items.count == lesson.exercises.count)
+                    #expect(items.first?["prompt"] as? String == exercise.prompt)
+                    #expect(items.allSatisfy { $0["answer"] == nil && $0["hints"] == nil })
+                    #expect(!r.text.contains("\"answer\""))
+                }
+            }
+        }
+    }
+
     @Test func aLessonComesWithFrontMatterMarkdownHTMLAndSources() async throws {
         try await GatewayFixture.with(.sqlite) { f in
             let lesson = f.platform.curriculum.lessons(band: .junior, for: .student).first { $0.culture.contains("dong") }!

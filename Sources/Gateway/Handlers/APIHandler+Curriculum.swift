@@ -22,8 +22,13 @@ extension APIHandler {
     }
 
     func getCurriculumLesson(_ input: Operations.GetCurriculumLesson.Input) async throws -> Operations.GetCurriculumLesson.Output {
-        let l = try curriculum.lesson(input.path.slug, for: RequestScope.caller().role)
+        let role = try RequestScope.caller().role
+        let l = try curriculum.lesson(input.path.slug, for: role)
         let sources = curriculum.content.sources
+        // answer keys and hint ladders are for staff; a student gets the prompts (the companion gives the hints)
+        let exercises: [Components.Schemas.LessonExercise] = l.exercises.map { e in
+            role.isStaff ? .init(id: e.id, prompt: e.prompt, hints: e.hints, answer: e.answer) : .init(id: e.id, prompt: e.prompt)
+        }
         return .ok(.init(body: .json(.init(
             slug: l.slug, title: l.title, titleEn: l.titleEn, band: .init(l.band), unit: l.unitSlug, grades: l.grades, hours: l.hours,
             status: .init(rawValue: l.status.rawValue)!, reviewer: l.reviewer, reviewedOn: l.reviewedOn, culture: l.culture,
@@ -32,7 +37,7 @@ extension APIHandler {
             sources: l.sources.compactMap { sources.sources[$0] }.map {
                 .init(id: $0.id, title: $0.title, publisher: $0.publisher, url: $0.url, quality: .init(rawValue: $0.quality) ?? .secondary)
             },
-            related: l.related, checks: l.checks, markdown: l.markdown, html: l.html))))
+            related: l.related, checks: l.checks, markdown: l.markdown, html: l.html, exercises: exercises))))
     }
 
     func searchCurriculum(_ input: Operations.SearchCurriculum.Input) async throws -> Operations.SearchCurriculum.Output {
