@@ -7,9 +7,16 @@ import QianxueAPI
 struct Score: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score your class's written test answers against their rubrics (teachers).",
-        discussion: "Shows each answer waiting for a score with its rubric and asks for the points; an empty line skips it. With --list, only lists them.")
+        discussion: """
+        Shows each answer waiting for a score with its rubric and asks for the points; an empty line skips it. \
+        With --list, only lists them. With --suggest, the AI assistant's suggested score and reasons are shown first — \
+        advisory: only the points you type are recorded.
+
+        Example: qx score --class 5b0e…(the class id) --suggest
+        """)
     @Option(name: .customLong("class"), help: "The class's ID (see qx classes).") var classID: String
     @Flag(help: "List the answers waiting for a score without asking.") var list = false
+    @Flag(help: "Show the AI assistant's suggested score (advisory) before asking.") var suggest = false
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
@@ -32,6 +39,14 @@ struct Score: AsyncParsableCommand {
             print("  答：" + w.text)
             for l in w.rubric.levels { print("  \(l.points) 分：\(l.descriptor)") }
             if let exemplar = w.rubric.exemplar { print("  参考：\(exemplar)") }
+            if suggest {
+                switch try await s.call({ try await s.client.suggestWrittenResponseScore(path: .init(id: w.id)) }) {
+                case .ok(let ok):
+                    let g = try ok.body.json
+                    print("  AI 建议（仅供参考，由你决定）：\(g.suggestedPoints)/\(g.maxPoints) 分 — \(g.rationale)（\(g.model)）")
+                case .default(let status, let problem): print("  ⚠ AI 建议不可用：\(QXError(problem: problem, status: status).description)")
+                }
+            }
             print("分数（0–\(w.rubric.maxPoints)，回车跳过）：", terminator: "")
             flushOutput()
             guard let line = readLine() else { return }
