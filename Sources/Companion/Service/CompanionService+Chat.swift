@@ -49,17 +49,21 @@ extension CompanionService {
         // queue, a spent budget): then nothing of the turn is stored or counted.
         let events = try await inference.start(job)
 
-        let meter = try await countMessage(of: student.id, at: instant)
-        let studentMessage = MessageModel()
-        studentMessage.sessionID = sessionID
-        studentMessage.seq = try await nextSeq(in: sessionID)
-        studentMessage.role = MessageRecord.Role.student.rawValue
-        studentMessage.content = text
-        studentMessage.aiGenerated = false
-        studentMessage.createdAt = instant
-        try await studentMessage.create(on: database.db)
-        m.lastMessageAt = instant
-        try await m.update(on: database.db)
+        // The meter, the message and the session's last activity in one transaction: one commit.
+        let (meter, studentMessage) = try await database.db.transaction { db in
+            let meter = try await self.countMessage(of: student.id, at: instant, on: db)
+            let studentMessage = MessageModel()
+            studentMessage.sessionID = sessionID
+            studentMessage.seq = try await self.nextSeq(in: sessionID, on: db)
+            studentMessage.role = MessageRecord.Role.student.rawValue
+            studentMessage.content = text
+            studentMessage.aiGenerated = false
+            studentMessage.createdAt = instant
+            try await studentMessage.create(on: db)
+            m.lastMessageAt = instant
+            try await m.update(on: db)
+            return (meter, studentMessage)
+        }
 
         let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
         return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
@@ -82,8 +86,8 @@ extension CompanionService {
 
     /// The next sequence number of a session's messages, taken when a message is stored (a reply
     /// takes its number when it ends, after anything stored meanwhile).
-    func nextSeq(in sessionID: UUID) async throws -> Int {
-        (try await MessageModel.query(on: database.db).filter(\.$sessionID == sessionID).max(\.$seq) ?? 0) + 1
+    func nextSeq(in sessionID: UUID, on db: (any Database)? = nil) async throws -> Int {
+        (try await MessageModel.query(on: db ?? database.db).filter(\.$sessionID == sessionID).max(\.$seq) ?? 0) + 1
     }
 
     /// The message, trimmed; refused when empty, too long or carrying control characters.

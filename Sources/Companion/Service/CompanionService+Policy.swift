@@ -41,9 +41,10 @@ extension CompanionService {
     }
 
     /// Counts a message of the student at `instant` on their meter.
-    func countMessage(of student: UUID, at instant: Date) async throws -> UsageMeter {
+    func countMessage(of student: UUID, at instant: Date, on db: (any Database)? = nil) async throws -> UsageMeter {
+        let db = db ?? database.db
         let day = PlatformCalendar.day(of: instant)
-        let row = try await UsageModel.query(on: database.db).filter(\.$studentID == student).filter(\.$day == day).first()
+        let row = try await UsageModel.query(on: db).filter(\.$studentID == student).filter(\.$day == day).first()
         let before = row.map { UsageMeter(activeMinutes: $0.activeMinutes, lastMinute: $0.lastMinute, runStartMinute: $0.runStartMinute) }
         let after = UsageMeter.after(before, messageAt: UsageMeter.minuteOfDay(instant))
         let m = row ?? UsageModel()
@@ -52,7 +53,7 @@ extension CompanionService {
         m.activeMinutes = after.activeMinutes
         m.lastMinute = after.lastMinute
         m.runStartMinute = after.runStartMinute
-        try await m.save(on: database.db)
+        try await m.save(on: db)
         return after
     }
 }
