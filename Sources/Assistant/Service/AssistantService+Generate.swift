@@ -226,10 +226,7 @@ extension AssistantService {
             throw AppError.validation("session \(id) is on lesson '\(session.lessonSlug)', not '\(brief.lesson.slug)'", field: "lessonSlug")
         }
         guard let student = try await registry.user(session.studentID) else { throw AppError.notFound("student \(session.studentID)") }
-        let age = PolicyContext.age(birthDate: student.birthDate, at: now())
-        if companion.policy.needsConsent(age: age), try await companion.consent(of: student.id) == nil {
-            throw AppError(.consentRequired, "this student is under \(companion.policy.consentAge) and has no recorded guardian consent: their words may not go to the AI")
-        }
+        try await companion.requireConsentForModel(student, at: now())
         let page = try await companion.messages(of: session, page: try PageQuery(size: 200))
         let lines = page.items.filter { $0.role != .notice }.map { m in
             (m.role == .student ? "学生：" : "学伴：") + String(m.content.prefix(600))
@@ -237,9 +234,6 @@ extension AssistantService {
         guard !lines.isEmpty else { throw AppError.conflict("session \(id) has no messages to give feedback on") }
         var text = ""
         for line in lines.reversed() where text.count + line.count < 6_000 { text = line + "\n" + text }
-        let names = try await registry.memberNames(ofClasses: try await registry.classIDs(of: student.id)).map { m in
-            NameToRedact(name: m.name, role: m.id == student.id ? .student : m.role == .teacher ? .teacher : .classmate)
-        }
-        return (text, names)
+        return (text, try await companion.namesToRedact(forStudent: student.id))
     }
 }

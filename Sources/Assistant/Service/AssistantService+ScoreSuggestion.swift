@@ -26,13 +26,8 @@ extension AssistantService {
             throw AppError(.inferenceUnavailable, "no AI model is configured here; score the answer by its rubric")
         }
         guard let student = try await registry.user(response.studentID) else { throw AppError.notFound("student \(response.studentID)") }
-        let age = PolicyContext.age(birthDate: student.birthDate, at: now())
-        if companion.policy.needsConsent(age: age), try await companion.consent(of: student.id) == nil {
-            throw AppError(.consentRequired, "this student is under \(companion.policy.consentAge) and has no recorded guardian consent: their words may not go to the AI")
-        }
-        let names = try await registry.memberNames(ofClasses: try await registry.classIDs(of: student.id)).map { m in
-            NameToRedact(name: m.name, role: m.id == student.id ? .student : m.role == .teacher ? .teacher : .classmate)
-        }
+        try await companion.requireConsentForModel(student, at: now())
+        let names = try await companion.namesToRedact(forStudent: student.id)
         let rubric = response.rubric
         var job = ChatJob(messages: [ChatMessage(.system, Self.scoringPrompt(response)), ChatMessage(.user, String(response.text.prefix(2_000)))],
                           maxCompletionTokens: min(300, inference.maxCompletionTokens), temperature: 0, names: names,

@@ -31,9 +31,7 @@ extension CompanionService {
         let grant = try await grant(for: student, classes: classes, assignment: assignment, at: instant).grant
         let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
         let history = try await recentMessages(of: sessionID, limit: 60)
-        let names = try await registry.memberNames(ofClasses: classes).map { member in
-            NameToRedact(name: member.name, role: member.id == student.id ? .student : member.role == .teacher ? .teacher : .classmate)
-        }
+        let names = try await namesToRedact(forStudent: student.id, classes: classes)
         let county = try await (p.schoolID == m.schoolID ? registry.county(of: p) : registry.county(ofSchool: m.schoolID))?.rawValue
         let band = student.grade?.band ?? .primaryLower
         var job = ChatJob(
