@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIRuntime
 import Persistence
 import QianxueCore
 import Registry
@@ -37,7 +38,7 @@ struct GatewayPipeline: RouterMiddleware {
         } catch {
             let problem = ProblemRenderer.appError(from: error)
             if problem.type.status >= 500 {
-                context.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+                context.logger.error("request failed", metadata: ["error": .string(Self.loggable(error))])
             }
             response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
         }
@@ -109,6 +110,18 @@ struct BodyLimit: Sendable {
 
     static func tooLarge(_ limit: Int) -> AppError {
         AppError(.payloadTooLarge, "the request body is larger than this route's limit of \(limit) bytes")
+    }
+}
+
+extension GatewayPipeline {
+    /// An error as the log may show it: the generated server's errors describe the whole request,
+    /// headers and all (a bearer token among them), so only the operation, the cause and the
+    /// underlying error are kept.
+    static func loggable(_ error: any Error) -> String {
+        if let e = error as? ServerError {
+            return "\(e.operationID): \(e.causeDescription): \(String(reflecting: e.underlyingError))"
+        }
+        return String(reflecting: error)
     }
 }
 
