@@ -39,7 +39,7 @@ struct StoredTurn: Sendable {
 
     private func store(text: String, flags: [SafetyFlag], done: ChatDone?, failure: InferenceError?) async {
         let m = MessageModel()
-        m.id = done?.messageID ?? UUID()
+        m.id = done?.messageID ?? UUID.random()
         m.sessionID = sessionID
         m.role = MessageRecord.Role.companion.rawValue
         m.content = text

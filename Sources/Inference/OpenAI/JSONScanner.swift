@@ -160,7 +160,7 @@ struct JSONScanner: ~Copyable {
 }
 
 extension JSONScanner {
-    /// The contents of a string with escapes: `\n`, `\"`, `\uXXXX` (surrogate pairs joined) and the rest.
+    /// The contents of a string with escapes: `\n`, `\"`, `\u` with four hex digits (surrogate pairs joined) and the rest.
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
