@@ -128,7 +128,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["QianxueCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "QianxueCore", "Persistence", "Registry",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "QianxueAPI",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
@@ -206,7 +214,7 @@ let package = Package(
         .testTarget(name: "CompanionTests", dependencies: ["Companion", "QianxueCore", "Inference", "Persistence", "Registry", "Curriculum", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AssistantTests", dependencies: ["Assistant", "Assessment", "Curriculum", "Inference", "QianxueCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "QianxueCore", "Curriculum", "Persistence", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "QianxueCore", "Persistence", "Registry", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

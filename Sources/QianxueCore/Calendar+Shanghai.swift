@@ -69,6 +69,14 @@ public enum PlatformCalendar {
         return self.day(of: moved)
     }
 
+    /// The Monday of the week `day` falls in (weeks run Monday to Sunday, as in China's school
+    /// calendars); `day` itself when it is not a day.
+    public static func weekStart(ofDay day: String) -> String {
+        guard let comps = parseDay(day), let date = calendar.date(from: comps) else { return day }
+        let weekday = calendar.component(.weekday, from: date)  // 1 = Sunday
+        return self.day(day, plus: -((weekday + 5) % 7)) ?? day
+    }
+
     /// Every day from `first` through `last`, oldest first (empty when `last` is before `first`).
     public static func days(from first: String, through last: String) -> [String] {
         var out: [String] = []

@@ -1,0 +1,94 @@
+import Foundation
+import QianxueCore
+import SQLKit
+
+/// Keeps the per-school report rollups current as data arrives: each call adds one event's worth
+/// in a single upsert, inside the caller's transaction when it passes one. Both engines speak the
+/// same `INSERT … ON CONFLICT … DO UPDATE` (SQLite 3.24+, PostgreSQL 9.5+).
+public struct Rollups: Sendable {
+    public static let literacy = "rollup_literacy"
+    public static let usage = "rollup_usage_daily"
+    public static let teacherWeeks = "rollup_teacher_weeks"
+    public static let teacherWeekSeen = "rollup_teacher_week_seen"
+    public static let enrolment = "rollup_enrolment"
+
+    /// The dimension key of the overall result, beside `HM`, `ET`, `TA`, `SD`.
+    public static let overall = "ALL"
+    /// The level key of a dimension the attempt had no item of.
+    public static let unrated = "-"
+
+    public init() {}
+
+    /// Adds a school's usage on a day (`YYYY-MM-DD`, Asia/Shanghai).
+    public func addUsage(school: UUID, day: String, _ counts: UsageCounts, on db: any SQLDatabase) async throws {
+        guard !counts.isZero else { return }
+        let columns = UsageCounts.columns
+        let names = columns.joined(separator: ", ")
+        let updates = columns.map { "\($0) = \(Self.usage).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        try await db.raw("""
+            INSERT INTO \(unsafeRaw: Self.usage) (school_id, day, \(unsafeRaw: names))
+            VALUES (\(bind: school), \(bind: day), \(binds: counts.values))
+            ON CONFLICT (school_id, day) DO UPDATE SET \(unsafeRaw: updates)
+            """).run()
+    }
+
+    /// A student's result of a term replaces their earlier one (`previous`, when there was one):
+    /// levels by dimension key (`ALL`, `HM`, …), `-` for a dimension without an item.
+    public func replaceLiteracy(school: UUID, term: String, band: String, previous: [String: String]?,
+                                current: [String: String], on db: any SQLDatabase) async throws {
+        if let previous {
+            for (dimension, level) in previous {
+                try await bump(school: school, term: term, band: band, dimension: dimension, level: level, by: -1, on: db)
+            }
+        }
+        for (dimension, level) in current {
+            try await bump(school: school, term: term, band: band, dimension: dimension, level: level, by: 1, on: db)
+        }
+    }
+
+    private func bump(school: UUID, term: String, band: String, dimension: String, level: String, by n: Int,
+                      on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO \(unsafeRaw: Self.literacy) (school_id, term, band, dimension, level, students)
+            VALUES (\(bind: school), \(bind: term), \(bind: band), \(bind: dimension), \(bind: level), \(bind: n))
+            ON CONFLICT (school_id, term, band, dimension, level)
+            DO UPDATE SET students = \(unsafeRaw: Self.literacy).students + excluded.students
+            """).run()
+    }
+
+    /// A teacher used the assistant on `day`: the school's count for that week goes up once per teacher.
+    public func teacherActive(user: UUID, school: UUID, day: String, on db: any SQLDatabase) async throws {
+        let week = PlatformCalendar.weekStart(ofDay: day)
+        let seen = try await db.raw("""
+            INSERT INTO \(unsafeRaw: Self.teacherWeekSeen) (user_id, week) VALUES (\(bind: user), \(bind: week))
+            ON CONFLICT (user_id, week) DO NOTHING RETURNING user_id
+            """).all()
+        guard !seen.isEmpty else { return }
+        try await db.raw("""
+            INSERT INTO \(unsafeRaw: Self.teacherWeeks) (school_id, week, teachers) VALUES (\(bind: school), \(bind: week), 1)
+            ON CONFLICT (school_id, week) DO UPDATE SET teachers = \(unsafeRaw: Self.teacherWeeks).teachers + 1
+            """).run()
+    }
+
+    /// Counts the students of `schools` by band again, from the users table.
+    public func recountEnrolment(schools: [UUID], on db: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: schools.count, by: 500).map({ Array(schools[$0..<min($0 + 500, schools.count)]) }) {
+            try await db.delete(from: Self.enrolment).where("school_id", .in, chunk).run()
+            try await db.raw("""
+                INSERT INTO \(unsafeRaw: Self.enrolment) (school_id, band, students)
+                SELECT school_id, \(unsafeRaw: Self.bandOfGrade("grade")) AS band, COUNT(*)
+                FROM users WHERE role = 'student' AND school_id IN (\(binds: chunk))
+                GROUP BY school_id, \(unsafeRaw: Self.bandOfGrade("grade"))
+                """).run()
+        }
+    }
+
+    /// SQL for the band of a grade column (DESIGN.md §4); a student without a grade counts as `unknown`.
+    public static func bandOfGrade(_ column: String) -> String {
+        """
+        CASE WHEN \(column) IN ('1','2','3') THEN 'primary-lower' WHEN \(column) IN ('4','5','6') THEN 'primary-upper' \
+        WHEN \(column) IN ('7','8','9') THEN 'junior' WHEN \(column) IN ('10','11','12') THEN 'senior' \
+        WHEN \(column) LIKE 'V%' THEN 'vocational' WHEN \(column) LIKE 'H%' THEN 'higher' ELSE 'unknown' END
+        """
+    }
+}
