@@ -40,7 +40,7 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
     let inference = platform.inference
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
                              audit: platform.audit, metrics: metrics, inference: inference, companion: platform.companion, assessment: platform.assessment,
-                             assistant: platform.assistant, contract: try ContractDocuments())
+                             assistant: platform.assistant, reports: platform.reports, contract: try ContractDocuments())
     // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
     try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]))
     return router

@@ -8,6 +8,7 @@ import Logging
 import Persistence
 import QianxueCore
 import Registry
+import Reports
 
 /// The running platform's services, built once per process and injected into the gateway and the
 /// command-line tools alike.
@@ -22,6 +23,7 @@ public struct Platform: Sendable {
     public let companion: CompanionService
     public let assessment: AssessmentService
     public let assistant: AssistantService
+    public let reports: ReportsService
     public let idempotency: IdempotencyStore
 
     /// Every module's migrations, in dependency order.
@@ -109,7 +111,8 @@ public struct Platform: Sendable {
                                              companion: companion, audit: audit, now: now)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: curriculumService, inference: inference, companion: companion, assessment: assessment,
-                            assistant: assistant, idempotency: IdempotencyStore(database: db))
+                            assistant: assistant, reports: ReportsService(database: db, audit: audit, registry: registry, now: now),
+                            idempotency: IdempotencyStore(database: db))
         } catch {
             if database == nil { await db.shutdown() }
             throw error

@@ -13,7 +13,8 @@ struct QX: AsyncParsableCommand {
         """,
         subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self,
                       CurriculumCommands.self, Lessons.self, DraftCommands.self, QuizCommands.self, Assign.self, Assignments.self, AssignmentCommands.self, Progress.self,
-                      ClassMode.self, Transcripts.self, Flags.self, Chat.self, Assess.self, Literacy.self, Score.self, Next.self, Record.self])
+                      ClassMode.self, Transcripts.self, Flags.self, Chat.self, Assess.self, Literacy.self, Score.self, Next.self, Record.self,
+                      ReportCommand.self])
 }
 
 /// Options every command takes.

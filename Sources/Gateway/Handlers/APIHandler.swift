@@ -9,6 +9,7 @@ import Persistence
 import QianxueAPI
 import QianxueCore
 import Registry
+import Reports
 
 /// Implements the generated `APIProtocol`: maps API types to service calls and back. Each concern
 /// lives in its own `APIHandler+Concern.swift`.
@@ -23,6 +24,7 @@ struct APIHandler: APIProtocol {
     let companion: CompanionService
     let assessment: AssessmentService
     let assistant: AssistantService
+    let reports: ReportsService
     let contract: ContractDocuments
 }
 
