@@ -95,11 +95,13 @@ extension ReportsService {
         case .pilot:
             return plan(ReportGroups.pilotLabels.map { .init(key: $0.0, label: $0.1, role: .group) })
         case .week:
+            // Weeks still to come would only show zeros.
+            let last = min(period.to, PlatformCalendar.day(of: now()))
             var weeks: [ReportGroups.Group] = []
             var day = period.from
-            while day <= period.to {
+            while day <= last {
                 let start = PlatformCalendar.weekStart(ofDay: day)
-                let end = min(PlatformCalendar.day(start, plus: 6) ?? day, period.to)
+                let end = min(PlatformCalendar.day(start, plus: 6) ?? day, last)
                 weeks.append(.init(key: start, label: "\(max(start, period.from)) 至 \(end)", role: .group))
                 guard let next = PlatformCalendar.day(start, plus: 7) else { break }
                 day = next

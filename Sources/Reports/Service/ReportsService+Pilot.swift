@@ -60,7 +60,11 @@ extension ReportsService {
         }
         let ranked = rankingRows.filter { $0.role == .group && $0["metShare"].number != nil }
             .sorted { ($0["metShare"].number!, -$0["behind"].number!) > ($1["metShare"].number!, -$1["behind"].number!) }
-        for (i, r) in ranked.enumerated() { rankingRows[rankingRows.firstIndex { $0.key == r.key }!].cells["rank"] = .count(i + 1) }
+        // Competition ranking: equal shares with equal milestones behind share a rank.
+        for (i, r) in ranked.enumerated() {
+            let first = ranked.firstIndex { $0["metShare"] == r["metShare"] && $0["behind"] == r["behind"] }!
+            rankingRows[rankingRows.firstIndex { $0.key == r.key }!].cells["rank"] = .count(min(i, first) + 1)
+        }
 
         let indicatorColumns = PilotCatalogue.indicators.map { i in
             ReportColumn(i.code, "\(i.name)（目标\(i.unit == .boolean ? "接入" : ReportCell.number(i.target).display + (i.unit == .percent ? "%" : ""))）", .number)
