@@ -113,6 +113,7 @@ let package = Package(
             dependencies: [
                 "QianxueCore", "Persistence", "Inference", "Curriculum", "Registry", "Companion", "Assessment",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

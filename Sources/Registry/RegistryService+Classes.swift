@@ -92,6 +92,7 @@ extension RegistryService {
                 user.grade = cls.grade
                 user.updatedAt = Date()
                 try await user.update(on: db)
+                try await Rollups().recountEnrolment(schools: [cls.schoolID], on: db as! any SQLDatabase)
             }
         }
     }

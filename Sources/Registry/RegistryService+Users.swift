@@ -53,8 +53,10 @@ extension RegistryService {
         }
         m.createdAt = Date()
         m.updatedAt = m.createdAt
+        let countedSchool = new.role == .student ? schoolID : nil
         try await database.db.transaction { db in
             try await m.create(on: db)
+            if let countedSchool { try await Rollups().recountEnrolment(schools: [countedSchool], on: db as! any SQLDatabase) }
             try await audit.append(AuditEvent(actorID: actor?.userID, actorRole: actor?.role, action: "user.create",
                                               targetType: "user", targetID: m.id!.uuidString,
                                               requestID: requestID, detail: "role=\(new.role.rawValue)"), on: db)

@@ -91,9 +91,11 @@ extension AssessmentService {
         } else {
             try adaptiveStep(m, itemID: itemID, correct: correct ?? false, answered: earlier.map(\.itemID))
         }
+        let finished = m.status == AttemptStatus.finished.rawValue
         try await database.db.transaction { db in
             try await r.create(on: db)
             try await m.update(on: db)
+            if finished { try await countFinished(m, on: db) }
         }
         return try view(m)
     }

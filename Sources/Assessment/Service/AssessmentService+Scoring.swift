@@ -76,12 +76,14 @@ extension AssessmentService {
         }
         r.scoredBy = p.userID
         r.scoredAt = now()
-        if m.status == AttemptStatus.finished.rawValue {
+        let finished = m.status == AttemptStatus.finished.rawValue
+        if finished {
             var responses = try await ResponseModel.query(on: database.db).filter(\.$attemptID == m.id!).sort(\.$seq).all()
             responses = responses.map { $0.id == r.id ? r : $0 }
             try finishAttempt(m, result: try formResult(m, responses: responses, finishedAt: m.finishedAt ?? now()))
         }
         try await database.db.transaction { db in
+            if finished { try await countRescored(m, on: db) }
             try await r.update(on: db)
             try await m.update(on: db)
         }

@@ -5,6 +5,7 @@ import Foundation
 import Inference
 import QianxueCore
 import Registry
+import SQLKit
 
 extension AssistantService {
     /// What a draft is written from: the lesson, the class and its band, the names to keep from the
@@ -204,6 +205,7 @@ extension AssistantService {
         try await database.db.transaction { db in
             try await m.create(on: db)
             try await v.create(on: db)
+            if let school = b.schoolID { try await Self.countDraft(owner: b.owner, school: school, at: instant, on: db as! any SQLDatabase) }
         }
         return DraftRecord(m)
     }

@@ -49,7 +49,7 @@ extension CompanionService {
 
         // The meter, the message and the session's last activity in one transaction: one commit.
         let (meter, studentMessage) = try await database.db.transaction { db in
-            let meter = try await self.countMessage(of: student.id, at: instant, on: db)
+            let meter = try await self.countMessage(of: student.id, school: m.schoolID, at: instant, on: db)
             let studentMessage = MessageModel()
             studentMessage.sessionID = sessionID
             studentMessage.seq = try await self.nextSeq(in: sessionID, on: db)

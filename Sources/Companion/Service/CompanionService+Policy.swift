@@ -1,7 +1,9 @@
 import FluentKit
 import Foundation
+import Persistence
 import QianxueCore
 import Registry
+import SQLKit
 
 extension CompanionService {
     /// What the age rules allow a student now, for an assignment or free study; a refusal is
@@ -40,9 +42,9 @@ extension CompanionService {
         return UsageMeter(activeMinutes: m.activeMinutes, lastMinute: m.lastMinute, runStartMinute: m.runStartMinute)
     }
 
-    /// Counts a message of the student at `instant` on their meter.
-    func countMessage(of student: UUID, at instant: Date, on db: (any Database)? = nil) async throws -> UsageMeter {
-        let db = db ?? database.db
+    /// Counts a message of the student at `instant` on their meter, and the minutes it adds on the
+    /// school's daily rollup (the session's school).
+    func countMessage(of student: UUID, school: UUID, at instant: Date, on db: any Database) async throws -> UsageMeter {
         let day = PlatformCalendar.day(of: instant)
         let row = try await UsageModel.query(on: db).filter(\.$studentID == student).filter(\.$day == day).first()
         let before = row.map { UsageMeter(activeMinutes: $0.activeMinutes, lastMinute: $0.lastMinute, runStartMinute: $0.runStartMinute) }
@@ -54,6 +56,8 @@ extension CompanionService {
         m.lastMinute = after.lastMinute
         m.runStartMinute = after.runStartMinute
         try await m.save(on: db)
+        try await Rollups().addUsage(school: school, day: day, UsageCounts(companionMinutes: after.activeMinutes - (before?.activeMinutes ?? 0)),
+                                     on: db as! any SQLDatabase)
         return after
     }
 }

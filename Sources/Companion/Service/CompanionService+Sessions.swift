@@ -4,6 +4,7 @@ import Foundation
 import Persistence
 import QianxueCore
 import Registry
+import SQLKit
 
 extension CompanionService {
     /// A session just opened, with what the student is told first and what a guided session offers.
@@ -61,6 +62,8 @@ extension CompanionService {
             notice.aiGenerated = false
             notice.createdAt = instant
             try await notice.create(on: db)
+            try await Rollups().addUsage(school: school, day: PlatformCalendar.day(of: m.createdAt), UsageCounts(companionSessions: 1),
+                                         on: db as! any SQLDatabase)
         }
         return OpenedSession(session: SessionRecord(m), lessonTitle: lesson.title, notice: MessageRecord(notice),
                              guidedActivities: lesson.activities.map(\.title), minutesLeftToday: grant.minutesLeft)

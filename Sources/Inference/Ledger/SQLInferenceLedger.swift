@@ -52,6 +52,7 @@ public struct SQLInferenceLedger: InferenceLedger {
                     }
                     .run()
             }
+            if let school = e.schoolID { try await Rollups().addUsage(school: school, day: e.day, Self.usageCounts(e), on: sql) }
         }
     }
 

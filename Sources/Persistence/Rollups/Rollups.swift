@@ -38,23 +38,38 @@ public struct Rollups: Sendable {
                                 current: [String: String], on db: any SQLDatabase) async throws {
         if let previous {
             for (dimension, level) in previous {
-                try await bump(school: school, term: term, band: band, dimension: dimension, level: level, by: -1, on: db)
+                try await addLiteracy(school: school, term: term, band: band, dimension: dimension, level: level, students: -1, on: db)
             }
         }
         for (dimension, level) in current {
-            try await bump(school: school, term: term, band: band, dimension: dimension, level: level, by: 1, on: db)
+            try await addLiteracy(school: school, term: term, band: band, dimension: dimension, level: level, students: 1, on: db)
         }
     }
 
-    private func bump(school: UUID, term: String, band: String, dimension: String, level: String, by n: Int,
-                      on db: any SQLDatabase) async throws {
+    /// Adds `n` students (fewer, when negative) to one literacy row; a row that comes to 0 goes, so
+    /// that the rollup holds the same rows as a rebuild from raw rows.
+    public func addLiteracy(school: UUID, term: String, band: String, dimension: String, level: String, students n: Int,
+                            on db: any SQLDatabase) async throws {
+        guard n != 0 else { return }
         try await db.raw("""
             INSERT INTO \(unsafeRaw: Self.literacy) (school_id, term, band, dimension, level, students)
             VALUES (\(bind: school), \(bind: term), \(bind: band), \(bind: dimension), \(bind: level), \(bind: n))
             ON CONFLICT (school_id, term, band, dimension, level)
             DO UPDATE SET students = \(unsafeRaw: Self.literacy).students + excluded.students
             """).run()
+        guard n < 0 else { return }
+        try await db.delete(from: Self.literacy).where("school_id", .equal, school).where("term", .equal, term)
+            .where("band", .equal, band).where("dimension", .equal, dimension).where("level", .equal, level)
+            .where("students", .equal, 0).run()
     }
+
+    /// Empties every rollup table (before a rebuild from raw rows).
+    public func clear(on db: any SQLDatabase) async throws {
+        for table in Self.tables { try await db.delete(from: table).run() }
+    }
+
+    /// The rollup tables, in the order a rebuild clears them.
+    public static let tables = [literacy, usage, teacherWeeks, teacherWeekSeen, enrolment]
 
     /// A teacher used the assistant on `day`: the school's count for that week goes up once per teacher.
     public func teacherActive(user: UUID, school: UUID, day: String, on db: any SQLDatabase) async throws {

@@ -62,5 +62,6 @@ public enum RegistryMigrations {
     public static let all: [any Migration] = [
         CreateRegions(), CreateSchoolsAndClasses(), CreateUsers(), SeedGuizhouRegions(),
         ExtendSchoolsAndClasses(), CreatePilotProgramme(), SeedPilotSchools(), CreateRosterRecords(), CreateActivationCodes(), CreateSeedProgress(),
+        IndexUsersBySchool(),
     ]
 }

@@ -1,6 +1,8 @@
 import FluentKit
 import Foundation
+import Persistence
 import QianxueCore
+import SQLKit
 
 extension RosterApply {
     /// Files whose new rows are written in batches (multi-row inserts); the rest go row by row.
@@ -24,6 +26,7 @@ extension RosterApply {
             }
             try await applyNew(file, fresh)
         }
+        try await Rollups().recountEnrolment(schools: Array(enrolmentChanged), on: db as! any SQLDatabase)
     }
 
     /// Rows seen for the first time: their entities and records go in with multi-row inserts.

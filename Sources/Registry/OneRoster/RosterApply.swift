@@ -16,18 +16,24 @@ struct RosterApply {
     var birthDates: [String: String] = [:]
     /// Users created by this import: they cannot be in a class yet, so no query needs to ask.
     var createdUsers: Set<UUID> = []
+    /// Schools that gained, lost or regraded a student: their enrolment is recounted at the end.
+    var enrolmentChanged: Set<UUID> = []
 
     func local(_ file: String, _ id: String) -> UUID? { existing[file]?[id]?.localID }
 
     /// A user's fields from a users.csv row (new and updated users alike); a student keeps their
     /// grade when the row gives none Qianxue serves.
-    func fill(_ m: UserModel, from v: [String: String], role: Role, school: UUID) {
+    mutating func fill(_ m: UserModel, from v: [String: String], role: Role, school: UUID) {
+        let was = (role: m.$role.value, school: m.$schoolID.value ?? nil, grade: m.$grade.value ?? nil)
         m.username = v["username"]!.trimmingCharacters(in: .whitespaces).lowercased()
         m.displayName = Self.displayName(v) ?? m.username
         m.role = role.rawValue
         m.schoolID = school
         m.grade = role == .student ? (v["grades"] ?? "").split(separator: ",").first.flatMap { OneRosterSpec.grade(String($0)) } ?? m.grade : nil
         m.updatedAt = now
+        guard was.role != m.role || was.school != m.schoolID || was.grade != m.grade else { return }
+        if was.role == Role.student.rawValue, let old = was.school { enrolmentChanged.insert(old) }
+        if role == .student { enrolmentChanged.insert(school) }
     }
 
     mutating func apply(_ file: String, _ values: [String: String]) async throws {
@@ -144,7 +150,7 @@ struct RosterApply {
     }
 
     /// Removes the Qianxue entity behind a row marked tobedeleted.
-    func remove(_ file: String, _ record: RosterRecordModel) async throws {
+    mutating func remove(_ file: String, _ record: RosterRecordModel) async throws {
         guard let local = record.localID else { return }
         switch file {
         case "enrollments":
@@ -153,6 +159,9 @@ struct RosterApply {
             try await MembershipModel.query(on: db).filter(\.$classID == local).delete()
             try await ClassModel.query(on: db).filter(\.$id == local).delete()
         case "users":
+            if let u = try await UserModel.find(local, on: db), u.role == Role.student.rawValue, let school = u.schoolID {
+                enrolmentChanged.insert(school)
+            }
             try await MembershipModel.query(on: db).filter(\.$userID == local).delete()
             try await AuthTokenModel.query(on: db).filter(\.$userID == local).delete()
             try await UserModel.query(on: db).filter(\.$id == local).delete()

@@ -129,6 +129,7 @@ public struct ProvinceGenerator: Sendable {
             try await Self.insert(sql, "classes", ["id", "school_id", "grade", "name", "created_at", "academic_year"], classes)
             try await Self.insert(sql, "users", ["id", "username", "display_name", "role", "school_id", "grade", "created_at", "updated_at"], users)
             try await Self.insert(sql, "memberships", ["id", "user_id", "class_id", "role", "created_at"], members)
+            try await Rollups().recountEnrolment(schools: [schoolID], on: sql)
             try await saveProgress(key, next: i + 1, on: sql)
             return n
         }
