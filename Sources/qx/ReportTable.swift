@@ -12,7 +12,7 @@ enum ReportTable {
             Swift.print("")
             Swift.print(Terminal.bold(section.title))
             let columns = section.columns
-            printTable([""] + columns.map { $0.label + ($0.kind == .percent ? " %" : "") },
+            printTable([section.rowHeading ?? ""] + columns.map { $0.label + ($0.kind == .percent ? " %" : "") },
                        section.rows.map { row in [row.role == .total ? Terminal.bold(row.label) : row.label] + columns.map { cell(row.cells.additionalProperties[$0.key]) } })
         }
         if !r.notes.isEmpty { Swift.print("") }

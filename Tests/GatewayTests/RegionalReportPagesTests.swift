@@ -67,6 +67,15 @@ import TestSupport
                     let size = (try FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
                     #expect(size > 20_000, "\(name): a screenshot with something on it (\(size) bytes)")
                 }
+                // The weekly adoption: one teacher, active in two of the three weeks.
+                try await client.execute(uri: "/v1/reports/usage?region=5203&from=2026-11-02&to=2026-11-22&groupBy=week", method: .get,
+                                         headers: bearer(token)) { r in
+                    let adoption = (r.json["sections"] as? [[String: Any]])?.first { $0["id"] as? String == "adoption" }
+                    let rows = adoption?["rows"] as? [[String: Any]] ?? []
+                    let cells = rows.map { $0["cells"] as? [String: Any] ?? [:] }
+                    #expect(cells.map { $0["adoption"] as? Double } == [66.7, 100, 100, 0], "\(cells)")
+                    #expect(cells.first?["weeklyActiveTeachers"] as? Double == 0.7)
+                }
                 // The county page shows the small school's level-C count as <10.
                 let county = try await client.execute(uri: "/v1/reports/literacy?region=520302&period=2026-2027-1&format=html", method: .get,
                                                       headers: bearer(token)) { $0.text }

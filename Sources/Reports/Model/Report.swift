@@ -87,13 +87,17 @@ public struct ReportSection: Sendable, Codable, Equatable {
     public var columns: [ReportColumn]
     public var rows: [ReportRow]
     public var chart: ReportChart?
+    /// What the rows are, when not the report's grouping (a list of schools under a region grouping).
+    public var rowHeading: String?
 
-    public init(id: String, title: String, columns: [ReportColumn], rows: [ReportRow] = [], chart: ReportChart? = nil) {
+    public init(id: String, title: String, columns: [ReportColumn], rows: [ReportRow] = [], chart: ReportChart? = nil,
+                rowHeading: String? = nil) {
         self.id = id
         self.title = title
         self.columns = columns
         self.rows = rows
         self.chart = chart
+        self.rowHeading = rowHeading
     }
 
     public func column(_ key: String) -> ReportColumn? { columns.first { $0.key == key } }

@@ -26,6 +26,7 @@ extension ReportHTML {
     table.data th, table.data td { padding: 5px 10px; border-bottom: 1px solid var(--rule); text-align: left; }
     table.data thead th { background: #e8eef6; border-bottom: 2px solid #94a3b8; font-weight: 600; vertical-align: bottom; }
     table.data tbody th { font-weight: 500; white-space: nowrap; }
+    table.data td.text { white-space: nowrap; }
     table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     table.data tbody tr:nth-child(even) { background: #f9fafb; }
     table.data tr.total th, table.data tr.total td { background: #f1f5fb; font-weight: 700; border-bottom: 2px solid #94a3b8; }

@@ -61,7 +61,7 @@ public enum ReportHTML {
             }
             html += "</figure>\n"
         }
-        html += table(section, rowHeader: groupName(report.groupBy, under: report.unit.level))
+        html += table(section, rowHeader: section.rowHeading ?? groupName(report.groupBy, under: report.unit.level))
         if section.rows.contains(where: { $0.role == .overlap }) {
             html += "<p class=\"note\">† 斜体行与其他行的范围重叠（如贵安新区与所在市州），不计入合计。</p>\n"
         }
@@ -93,7 +93,7 @@ public enum ReportHTML {
             let text = fractional && abs(v) < 1e15 ? decimal(v) : cell.display
             return "<td class=\"num\">\(grouped(text))\(column.kind == .percent ? "%" : "")</td>"
         case .text(let s):
-            return "<td>\(e(s))</td>"
+            return "<td class=\"text\">\(e(s))</td>"
         case .suppressed:
             return "<td class=\"num suppressed\" title=\"少于10名学生，不显示具体数字\">\(e(cell.display))</td>"
         case .withheld:

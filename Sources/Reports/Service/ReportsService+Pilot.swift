@@ -67,12 +67,16 @@ extension ReportsService {
         }
 
         let indicatorColumns = PilotCatalogue.indicators.map { i in
-            ReportColumn(i.code, "\(i.name)（目标\(i.unit == .boolean ? "接入" : ReportCell.number(i.target).display + (i.unit == .percent ? "%" : ""))）", .number)
+            ReportColumn(i.code, Self.shortLabels[i.code].map { "\($0)" + (i.unit == .boolean ? "" : "（目标\(ReportCell.number(i.target).display)）") } ?? i.name,
+                         i.unit == .boolean ? .text : .number)
         }
         let schoolRows = named.map { p -> ReportRow in
             var cells: [String: ReportCell] = ["county": .text(registry.regions.region(RegionCode(p.county)!)?.name ?? p.county),
-                                               "status": .text(Self.statusLabels[p.status] ?? p.status.rawValue), "cohort": .count(p.cohort)]
-            for i in PilotCatalogue.indicators { cells[i.code] = latest[p.id]?[i.code].map(ReportCell.number) ?? .missing }
+                                               "status": .text(Self.statusLabels[p.status] ?? p.status.rawValue), "cohort": .text(String(p.cohort))]
+            for i in PilotCatalogue.indicators {
+                let v = latest[p.id]?[i.code]
+                cells[i.code] = i.unit == .boolean ? v.map { .text($0 >= 1 ? "是" : "否") } ?? .missing : v.map(ReportCell.number) ?? .missing
+            }
             let m = met(p.id)
             cells["met"] = .text("\(m.met)/\(PilotCatalogue.indicators.count)")
             for track in [MilestoneTrack.onTrack, .atRisk, .behind] { cells[track.rawValue] = .count(tracks[p.id]?[track] ?? 0) }
@@ -98,19 +102,29 @@ extension ReportsService {
                       ReportColumn("onTrack", "里程碑正常", .count), ReportColumn("atRisk", "里程碑有风险", .count),
                       ReportColumn("behind", "里程碑滞后", .count), ReportColumn("rank", "排名", .count)],
             rows: rankingRows, chart: ReportChart(title: "指标达标比例", style: .bars, columns: ["metShare"]))
-        let perSchool = ReportSection(
-            id: "schools", title: "各试点校指标与里程碑",
-            columns: [ReportColumn("county", "区县", .text), ReportColumn("status", "状态", .text), ReportColumn("cohort", "批次", .count)]
-                + indicatorColumns
-                + [ReportColumn("met", "达标指标", .text), ReportColumn("on_track", "里程碑正常", .count),
-                   ReportColumn("at_risk", "里程碑有风险", .count), ReportColumn("behind", "里程碑滞后", .count)],
-            rows: schoolRows)
+        let indicators = ReportSection(
+            id: "schools", title: "各试点校指标（时段末最新值）",
+            columns: [ReportColumn("county", "区县", .text), ReportColumn("cohort", "批次", .text)] + indicatorColumns
+                + [ReportColumn("met", "达标", .text)],
+            rows: schoolRows, rowHeading: "试点校")
+        let milestones = ReportSection(
+            id: "milestones", title: "各试点校里程碑",
+            columns: [ReportColumn("county", "区县", .text), ReportColumn("status", "状态", .text),
+                      ReportColumn("on_track", "正常", .count), ReportColumn("at_risk", "有风险", .count), ReportColumn("behind", "滞后", .count)],
+            rows: schoolRows, rowHeading: "试点校")
         return Report(kind: .pilotProgramme, unit: area.unit, period: period, groupBy: grouping, generatedAt: now(),
-                      sections: [goal, ranking, perSchool], notes: [
+                      sections: [goal, ranking, indicators, milestones], notes: [
                           "指标取时段末以前的最新填报值；里程碑状态按 \(today) 计：已完成为正常，逾期未完成为滞后，30天内到期未完成为有风险。",
                           "达标比例：各试点校已填报指标中达到目标的比例。试点校指全省认定的试点中与已结业学校。",
+                          "指标：" + PilotCatalogue.indicators.map { "\(Self.shortLabels[$0.code] ?? $0.code) = \($0.name)" }.joined(separator: "；") + "。",
                       ])
     }
+
+    /// Indicator names short enough for a table header; units in the header of percent columns.
+    static let shortLabels = [
+        "ai_course_hours_per_term": "AI课时/学期", "teachers_ai_trained_share": "教师培训%", "students_companion_active_share": "学伴活跃%",
+        "smart_classroom_coverage": "智慧教室%", "compute_platform_connected": "接入算力平台", "literacy_assessment_participation": "测评参与%",
+    ]
 
     static let statusLabels: [PilotStatus: String] = [.candidate: "候选", .pilot: "试点中", .graduated: "已结业", .withdrawn: "已退出"]
 

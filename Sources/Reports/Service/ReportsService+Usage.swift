@@ -52,7 +52,8 @@ extension ReportsService {
                       ReportColumn("adoption", "周使用率", .percent)],
             rows: t.rows(groups, totalLabel: totalLabel) { row in
                 let teachers = base(row, "teachers")
-                let weekly = byWeek ? t[row, "active_teachers"] : t[row, "active_teachers"] / max(1, t[ReportTally.total, "weeks"])
+                // A week's row is that week; any other row averages over the period's weeks.
+                let weekly = byWeek && row != ReportTally.total ? t[row, "active_teachers"] : t[row, "active_teachers"] / max(1, t[ReportTally.total, "weeks"])
                 return ["teachers": .count(Int(teachers)), "weeklyActiveTeachers": .number((weekly * 10).rounded() / 10),
                         "adoption": ReportTally.percent(weekly, of: teachers)]
             },
