@@ -10,10 +10,13 @@ public struct Principal: Sendable, Hashable {
     public let tokenID: UUID?
     /// The county of the caller's school (its budget and rollups), read with the token.
     public let schoolCounty: RegionCode?
+    /// A bureau user scoped to a functional area (`guian`, the Gui'an New Area) instead of a region.
+    public let area: String?
 
     public init(userID: UUID, username: String, role: Role, schoolID: UUID?, regionCode: RegionCode?, tokenID: UUID?,
-                schoolCounty: RegionCode? = nil) {
+                schoolCounty: RegionCode? = nil, area: String? = nil) {
         self.schoolCounty = schoolCounty
+        self.area = area
         self.userID = userID
         self.username = username
         self.role = role

@@ -96,7 +96,8 @@ public struct AccountService: Sendable {
         let caller = Caller(
             principal: Principal(userID: user.id, username: user.username, role: user.role, schoolID: user.schoolID,
                                  regionCode: user.regionCode, tokenID: try row.decode(column: "token_id", as: UUID.self),
-                                 schoolCounty: try row.decode(column: "school_county", as: String?.self).flatMap { RegionCode($0) }),
+                                 schoolCounty: try row.decode(column: "school_county", as: String?.self).flatMap { RegionCode($0) },
+                                 area: user.functionalArea),
             user: user)
         cache.put(hash, caller, tokenExpiresAt: expiresAt, now: now)
         return caller

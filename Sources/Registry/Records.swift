@@ -10,6 +10,8 @@ public struct UserRecord: Sendable, Hashable {
     public let role: Role
     public let schoolID: UUID?
     public let regionCode: RegionCode?
+    /// A bureau user's functional area (the Gui'an New Area, `guian`) in place of a region.
+    public let functionalArea: String?
     public let grade: Grade?
     public let birthDate: String?
     public let createdAt: Date
@@ -22,6 +24,7 @@ public struct UserRecord: Sendable, Hashable {
         role = Role(rawValue: m.role) ?? .student
         schoolID = m.schoolID
         regionCode = m.regionCode.flatMap(RegionCode.init)
+        functionalArea = m.functionalArea
         grade = m.grade.flatMap(Grade.init)
         birthDate = m.birthDate
         createdAt = m.createdAt
@@ -32,7 +35,7 @@ public struct UserRecord: Sendable, Hashable {
 extension UserRecord {
     /// The user columns `init(row:)` reads, qualified by a table alias.
     static func columns(prefix p: String) -> String {
-        ["id AS user_id", "username", "display_name", "role", "school_id", "region_code", "grade", "birth_date", "created_at",
+        ["id AS user_id", "username", "display_name", "role", "school_id", "region_code", "functional_area", "grade", "birth_date", "created_at",
          "password_hash"].map { "\(p).\($0)" }.joined(separator: ", ")
     }
 
@@ -44,6 +47,7 @@ extension UserRecord {
         role = Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .student
         schoolID = try row.decode(column: "school_id", as: UUID?.self)
         regionCode = try row.decode(column: "region_code", as: String?.self).flatMap(RegionCode.init)
+        functionalArea = try row.decode(column: "functional_area", as: String?.self)
         grade = try row.decode(column: "grade", as: String?.self).flatMap(Grade.init)
         birthDate = try row.decode(column: "birth_date", as: String?.self)
         createdAt = try row.decode(column: "created_at", as: Date.self)

@@ -48,6 +48,8 @@ extension RegistryService {
         case .teacher(_, let classes), .student(_, let classes): visible = classes.contains(id)
         case .region(let code):
             visible = try await school(c.schoolID).map { code.contains($0.countyCode) } ?? false
+        case .area(let area):
+            visible = try await school(c.schoolID).map { $0.functionalArea == area } ?? false
         }
         guard visible else { throw AppError.notFound("class \(id)") }
         return c

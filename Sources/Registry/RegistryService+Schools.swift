@@ -70,6 +70,7 @@ extension RegistryService {
         switch scope {
         case .everything: return true
         case .region(let code): return code.contains(s.countyCode)
+        case .area(let area): return s.functionalArea == area
         case .school(let id), .teacher(let id, _): return s.id == id
         case .student: return false
         }
@@ -130,6 +131,7 @@ extension RegistryService {
         switch try await scope(of: p) {
         case .everything: break
         case .region(let code): q = q.filter(\.$countyCode =~ code.rawValue)
+        case .area(let area): q = q.filter(\.$functionalArea == area)
         case .school(let id), .teacher(let id, _): q = q.filter(\.$id == id)
         case .student: throw AppError.forbidden("students do not browse schools")
         }

@@ -9,6 +9,8 @@ public enum AccessScope: Sendable, Equatable {
     case everything
     /// A bureau analyst: schools and staff in their region and below; no student-level data.
     case region(RegionCode)
+    /// A bureau analyst of a functional area (the Gui'an New Area): its schools and their staff.
+    case area(String)
     /// A school admin: everything in their school.
     case school(UUID)
     /// A teacher: their school's own record and the students of their classes.
@@ -22,6 +24,7 @@ extension RegistryService {
         switch p.role {
         case .admin: return .everything
         case .bureau:
+            if p.regionCode == nil, let area = p.area { return .area(area) }
             guard let code = p.regionCode else { throw AppError.forbidden("this bureau account has no region") }
             return .region(code)
         case .schoolAdmin:
@@ -46,6 +49,8 @@ extension RegistryService {
             let region = try code.map { try regions.resolve($0, field: "region") } ?? regions.region(own)!
             guard own.contains(region.code) else { throw AppError.notFound("region \(region.code)") }
             return region
+        case .area(let area):
+            throw AppError.forbidden("\(what) is by region; the \(area) area's figures are in the regional reports (region=\(area))")
         default:
             throw AppError.forbidden("\(what) is for bureau users and admins")
         }
@@ -80,6 +85,11 @@ extension RegistryService {
             if target.role == .bureau, let r = target.regionCode { return code.contains(r) }
             guard let sid = target.schoolID, let school = try await school(sid) else { return false }
             return code.contains(school.countyCode)
+        case .area(let area):
+            if target.role == .student { return false }
+            if target.role == .bureau { return target.functionalArea == area }
+            guard let sid = target.schoolID, let school = try await school(sid) else { return false }
+            return school.functionalArea == area
         case .school(let sid):
             return target.schoolID == sid
         case .teacher(_, let classIDs):

@@ -10,6 +10,7 @@ extension RegistryService {
         let username = try UsernameRule.check(new.username)
         var schoolID: UUID?
         var regionCode: String?
+        var area: String?
         switch new.role {
         case .student, .teacher, .schoolAdmin:
             guard let id = new.schoolID else {
@@ -23,7 +24,11 @@ extension RegistryService {
             guard let code = new.regionCode else {
                 throw AppError.validation("a bureau user needs a region code (--region)", field: "region")
             }
-            regionCode = try regions.resolve(code, field: "region").code.rawValue
+            if code.trimmingCharacters(in: .whitespaces).lowercased() == Self.guianArea {
+                area = Self.guianArea
+            } else {
+                regionCode = try regions.resolve(code, field: "region").code.rawValue
+            }
         case .admin:
             break
         }
@@ -45,6 +50,7 @@ extension RegistryService {
         m.role = new.role.rawValue
         m.schoolID = schoolID
         m.regionCode = regionCode
+        m.functionalArea = area
         m.grade = grade
         m.birthDate = birthDate
         if let p = new.password {

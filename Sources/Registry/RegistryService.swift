@@ -18,6 +18,10 @@ public struct RegistryService: Sendable {
         self.regions = regions
     }
 
+    /// The functional-area tag of the Gui'an New Area (贵安新区): on its schools, and on the bureau
+    /// users scoped to it (who sign up with `region: guian`).
+    public static let guianArea = "guian"
+
     /// The migrations this module owns.
     public static var migrations: [any Migration] { RegistryMigrations.all }
 

@@ -52,6 +52,8 @@ extension APIHandler {
                 if county.map({ !region.contains($0) }) ?? true { throw AppError.notFound("region \(region)") }
             }
             scope = .school(own)
+        case .area(let area):
+            throw AppError.forbidden("completion counts are by region; the \(area) area's teacher training is in GET /v1/reports/teachers?region=\(area)")
         case .teacher, .student:
             throw AppError.forbidden("a \(p.role.rawValue) may not read completion counts")
         }

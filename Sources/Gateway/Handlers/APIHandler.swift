@@ -41,7 +41,7 @@ extension Components.Schemas.User {
         self.init(
             id: u.id.uuidString.lowercased(), username: u.username, displayName: u.displayName,
             role: Components.Schemas.Role(rawValue: u.role.rawValue)!,
-            schoolId: u.schoolID?.uuidString.lowercased(), regionCode: u.regionCode?.rawValue,
+            schoolId: u.schoolID?.uuidString.lowercased(), regionCode: u.regionCode?.rawValue ?? u.functionalArea,
             grade: u.grade?.rawValue, band: u.grade.flatMap { Components.Schemas.GradeBand(rawValue: $0.band.rawValue) },
             createdAt: u.createdAt)
     }

@@ -63,5 +63,6 @@ public enum RegistryMigrations {
         CreateRegions(), CreateSchoolsAndClasses(), CreateUsers(), SeedGuizhouRegions(),
         ExtendSchoolsAndClasses(), CreatePilotProgramme(), SeedPilotSchools(), CreateRosterRecords(), CreateActivationCodes(), CreateSeedProgress(),
         IndexUsersBySchool(),
+        AddUserFunctionalArea(),
     ]
 }

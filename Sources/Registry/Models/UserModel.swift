@@ -10,6 +10,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
     @OptionalField(key: "school_id") var schoolID: UUID?
     @OptionalField(key: "region_code") var regionCode: String?
+    /// A bureau user's functional area (`guian`) when they are scoped to one instead of a region.
+    @OptionalField(key: "functional_area") var functionalArea: String?
     @OptionalField(key: "grade") var grade: String?
     @OptionalField(key: "birth_date") var birthDate: String?
     @OptionalField(key: "password_hash") var passwordHash: String?

@@ -12,7 +12,7 @@ public struct ReportArea: Sendable {
         case school(UUID)
     }
 
-    public static let guianTag = "guian"
+    public static let guianTag = RegistryService.guianArea
     public static let guianName = "贵安新区"
 
     public let scope: Scope
@@ -38,6 +38,11 @@ extension ReportsService {
         case .admin:
             return try await resolve(text ?? registry.regions.roots[0].code.rawValue)
         case .bureau:
+            if p.regionCode == nil, let own = p.area {
+                // An analyst of the Gui'an New Area sees that area and nothing else.
+                if let text, text != own { throw AppError.notFound("region \(text)") }
+                return try await resolve(own)
+            }
             guard let own = p.regionCode else { throw AppError.forbidden("this bureau account has no region") }
             let area = try await resolve(text ?? own.rawValue)
             switch area.scope {
