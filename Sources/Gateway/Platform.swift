@@ -84,6 +84,10 @@ public struct Platform: Sendable {
             quiet.logLevel = max(logger.logLevel, .warning)
             let applied = try await db.migrate(migrations, logger: quiet)
             if applied > 0 { logger.info("applied \(applied) migration(s) to \(db.location)") }
+            if try await ReportRollups.neverBuilt(on: db) {
+                let rows = try await ReportRollups.rebuild(on: db)
+                logger.info("built the report rollups from the stored history: \(rows.map { "\($0.table) \($0.rows)" }.joined(separator: ", "))")
+            }
             let audit = AuditLog(database: db)
             var settings = AccountService.Settings()
             settings.tokenLifetime = config.tokenLifetime

@@ -40,4 +40,14 @@ public enum ReportRollups {
             return rows
         }
     }
+
+    /// True when the platform has students but the rollups were never built: the rollup tables
+    /// were added to a platform with history (enrolment is counted with every student written, so
+    /// students without an enrolment row mean the rollups are empty, not stale).
+    public static func neverBuilt(on database: DatabaseStack) async throws -> Bool {
+        let sql = database.sql
+        let counted = try await sql.raw("SELECT school_id FROM \(unsafeRaw: Rollups.enrolment) LIMIT 1").first()
+        guard counted == nil else { return false }
+        return try await sql.raw("SELECT id FROM users WHERE role = 'student' AND school_id IS NOT NULL LIMIT 1").first() != nil
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -78,6 +79,27 @@ import TestSupport
                     #expect(rows.filter { $0["role"] as? String == "group" }.count == 9)
                 }
             }
+        }
+    }
+}
+
+/// A platform that had students before the rollups existed gets them built on its next start.
+@Suite struct RollupFirstBuildTests {
+    @Test(arguments: TestDatabase.engines)
+    func aPlatformWithHistoryBuildsItsRollupsOnTheNextStart(engine: DatabaseEngine) async throws {
+        try await GatewayFixture.with(engine) { f in
+            // given: students exist, the rollups are empty (as just after the upgrade that added them)
+            let sql = f.platform.database.sql
+            for table in Rollups.tables { try await sql.delete(from: table).run() }
+            // when: the platform opens again on the same database
+            let again = try await Platform.open(config: f.platform.config, logger: TestDatabase.logger, hasher: TestHasher(),
+                                                database: f.platform.database, curriculum: GatewayFixture.shippedCurriculum,
+                                                itemBank: GatewayFixture.shippedItemBank, forms: GatewayFixture.shippedForms)
+            // then: the fixture's two schools' students are counted again
+            let rows = try await sql.raw("SELECT school_id, students FROM \(unsafeRaw: Rollups.enrolment)").all()
+            let counts = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "school_id", as: UUID.self), try $0.decode(column: "students", as: Int.self)) })
+            #expect(counts == [f.schoolA.id: 1, f.schoolB.id: 1])
+            #expect(try await ReportRollups.neverBuilt(on: again.database) == false)
         }
     }
 }
