@@ -56,18 +56,38 @@ enum CompanionPrompt {
     /// What a reply must never contain: every clause of the platform's rules and persona (cut at
     /// 。；：, those of 8 characters or more, so that an echo starting anywhere is caught within a
     /// clause) and the lesson's answer keys. A long key is forbidden as written; a short one (a
-    /// letter, a word) only where it is given as the answer, since the word alone turns up in any
-    /// explanation. The lesson's own text is public and may be quoted.
+    /// number, a word) and a choice's letter only where they are given as the answer ("选B",
+    /// "等于11", "是唤醒词"), since the letter or the word alone turns up in any explanation. The
+    /// lesson's own text is public and may be quoted: a key that stands in it (a choice's option,
+    /// listed in the exercise's prompt) is forbidden only where it is given as the answer.
     static func forbidden(in lesson: Lesson, rules: [String]) -> [String] {
         let clauses = rules.flatMap { $0.split(whereSeparator: { "。；：\n".contains($0) }) }
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.count >= 8 }
+        let publicText = Lesson.Exercise.folded(lesson.markdown + lesson.exercises.map(\.prompt).joined())
+        func quoted(_ s: String) -> Bool { publicText.contains(Lesson.Exercise.folded(s)) }
         return Array(Set(clauses)).sorted() + lesson.exercises.flatMap { e -> [String] in
             let key = e.answer.trimmingCharacters(in: .whitespacesAndNewlines)
-            let letters = key.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
-            if letters >= 6 { return [key] }
-            return ["答案是\(key)", "答案：\(key)", "答案为\(key)", "正确答案\(key)", "answer is \(key)"]
+            guard let choice = e.choice else { return answerForms(key, bare: !quoted(key)) }
+            return answerForms(key, bare: !quoted(key)) + answerForms(choice.text, bare: !quoted(choice.text)) + letterForms(choice.letter)
         }
+    }
+
+    /// A key as it would be handed over: as written when it is long and not the lesson's own
+    /// words (`bare`), else after the words that give an answer.
+    static func answerForms(_ key: String, bare: Bool = true) -> [String] {
+        let letters = key.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
+        if letters >= 6, bare { return [key] }
+        guard letters > 0 else { return [] }
+        return ["答案是\(key)", "答案：\(key)", "答案为\(key)", "正确答案\(key)", "answer is \(key)",
+                "是\(key)", "为\(key)", "叫\(key)", "等于\(key)", "得到\(key)", "结果是\(key)", "一共\(key)"]
+    }
+
+    /// A choice's letter as it would be handed over ("选B", "B选项", "B是正确的"). Latin letters match
+    /// as whole words, so "是AI" does not match "是A".
+    static func letterForms(_ letter: String) -> [String] {
+        ["选\(letter)", "选项\(letter)", "\(letter)选项", "\(letter)项", "是\(letter)", "为\(letter)", "\(letter)是正确",
+         "\(letter)正确", "\(letter)是对的", "答案\(letter)", "option \(letter)", "choose \(letter)", "answer \(letter)"]
     }
 
     static func style(_ style: BandPolicy.ReplyStyle, band: GradeBand) -> String {

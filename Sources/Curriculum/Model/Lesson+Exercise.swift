@@ -18,10 +18,18 @@ extension Lesson.Exercise {
         return forms.filter { $0.count >= 2 }
     }
 
+    /// For a choice answer (`B. 训练数据`), the letter and the option's text.
+    public var choice: (letter: String, text: String)? {
+        let scalars = Array(answer.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars)
+        guard scalars.count > 2, ("A"..."Z").contains(scalars[0]), Self.choiceMarks.contains(scalars[1]) else { return nil }
+        let text = String(String.UnicodeScalarView(scalars.dropFirst(2))).trimmingCharacters(in: .whitespaces)
+        return (String(scalars[0]), text)
+    }
+
     private static let choiceMarks: Set<Unicode.Scalar> = [".", "．", "、", ":", "：", ")", "）", " "]
 
     /// Lower-cased letters and digits only (Han characters are letters).
-    static func folded(_ text: String) -> String {
+    public static func folded(_ text: String) -> String {
         String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter {
             $0.properties.isAlphabetic || $0.properties.numericType != nil
         }))
