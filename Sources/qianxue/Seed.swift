@@ -4,7 +4,7 @@ import Gateway
 import Registry
 
 struct Seed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add data for trying or measuring the platform.", subcommands: [Demo.self, Province.self])
+    static let configuration = CommandConfiguration(abstract: "Add data for trying or measuring the platform.", subcommands: [Demo.self, Province.self, ProvinceActivityCommand.self])
 
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -27,7 +27,7 @@ public struct AssessmentService: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows(), AddResponseScoring()] }
+    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows(), AddResponseScoring(), IndexAttemptsByStudent()] }
 
     public init(database: DatabaseStack, registry: RegistryService, audit: AuditLog, items: AssessmentItems,
                 configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,
