@@ -23,6 +23,8 @@ import Testing
         (SchoolCompanionRules(dailyMinutesFrom16: 120), ["dailyMinutesFrom16"]),
         (SchoolCompanionRules(breakReminderMinutes: 30), ["breakReminderMinutes"]),
         (SchoolCompanionRules(dailyMinutesUnder16: 0), ["dailyMinutesUnder16"]),
+        // The contract's floor: a reminder every four minutes is not a break reminder.
+        (SchoolCompanionRules(breakReminderMinutes: 4), ["breakReminderMinutes"]),
         (SchoolCompanionRules(dailyMinutesUnder16: 60, breakReminderMinutes: -5), ["dailyMinutesUnder16", "breakReminderMinutes"]),
     ])
     func anOverrideThatWouldLoosenARuleIsRejectedNamingTheField(_ rules: SchoolCompanionRules, _ fields: [String]) {

@@ -22,6 +22,24 @@ import TestSupport
     }
 
     @Test(arguments: TestDatabase.engines)
+    func anAnonymousWriteWithAnIdempotencyKeyAnswers401NotAStoredKey(engine: DatabaseEngine) async throws {
+        try await GatewayFixture.with(engine) { f in
+            try await f.app().test(.router) { client in
+                var headers: HTTPFields = [.contentType: "application/json"]
+                headers[HTTPField.Name("Idempotency-Key")!] = "anon-1"
+                // The same key with two bodies: were anonymous writes claimed, the second would be 422.
+                for body in [#"{"kind":"adaptive"}"#, #"{"kind":"form"}"#] {
+                    try await client.execute(uri: "/v1/assessment/attempts", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
+                        #expect(r.status == .unauthorized, "\(body)")
+                        #expect(r.isProblem(.unauthenticated), "\(body)")
+                        #expect(r.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func aStudentCallingAnAdminOperationGets403(engine: DatabaseEngine) async throws {
         try await GatewayFixture.with(engine) { f in
             try await f.app().test(.router) { client in

@@ -32,6 +32,10 @@ public struct SchoolCompanionRules: Sendable, Codable, Equatable {
         self.breakReminderMinutes = breakReminderMinutes
     }
 
+    /// The earliest break reminder a school may set: a reminder every few minutes would interrupt
+    /// every exchange rather than mark a long one (the contract's minimum for `breakReminderMinutes`).
+    public static let minimumBreakReminderMinutes = 5
+
     /// No override: the province's rules as they are.
     public static let none = SchoolCompanionRules()
 
@@ -50,13 +54,14 @@ public struct SchoolCompanionRules: Sendable, Codable, Equatable {
                                  "openChatAlone.\(band.rawValue): the province allows no open chat alone here; a school may only turn it off"))
             }
         }
-        func check(_ value: Int?, _ field: String, max: Int, what: String) {
-            guard let value, !(1...max).contains(value) else { return }
-            problems.append((field, "\(field) is \(value); it must be 1…\(max) (the province's \(what)): a school may only lower it"))
+        func check(_ value: Int?, _ field: String, min: Int = 1, max: Int, what: String) {
+            guard let value, value < min || value > max else { return }
+            problems.append((field, "\(field) is \(value); it must be \(min)…\(max) (the province's \(what)): a school may only lower it"))
         }
         check(dailyMinutesUnder16, "dailyMinutesUnder16", max: policy.dailyMinutesUnder, what: "daily limit")
         check(dailyMinutesFrom16, "dailyMinutesFrom16", max: policy.dailyMinutesFrom, what: "daily limit")
-        check(breakReminderMinutes, "breakReminderMinutes", max: policy.breakReminderMinutes, what: "break reminder")
+        check(breakReminderMinutes, "breakReminderMinutes", min: Self.minimumBreakReminderMinutes,
+              max: policy.breakReminderMinutes, what: "break reminder")
         guard !problems.isEmpty else { return }
         var error = AppError.validation(problems.map(\.reason).joined(separator: "; "))
         error.fields = problems.map(\.field)

@@ -7,17 +7,19 @@ import Registry
 extension APIHandler {
     private func page(_ collection: String, limit: Int?, offset: Int?, sort: String?, orderBy: String?, filter: String?,
                       fields: String?) async throws -> (objects: [RosterObject], total: Int, query: OneRosterQuery) {
+        let caller = try RequestScope.caller()   // first: an anonymous request is 401 whatever its query says
         let query = try OneRosterQuery(limit: limit, offset: offset, sort: sort, orderBy: orderBy, filter: filter, fields: fields,
                                        known: RegistryService.oneRosterFields(collection))
-        let all = try await registry.oneRosterObjects(collection, for: RequestScope.caller())
+        let all = try await registry.oneRosterObjects(collection, for: caller)
         let (indices, total) = query.apply(all.map(\.fields))
         return (indices.map { all[$0] }, total, query)
     }
 
     private func one(_ collection: String, _ sourcedId: String, fields: String?) async throws -> (RosterObject, OneRosterQuery) {
+        let caller = try RequestScope.caller()
         let query = try OneRosterQuery(limit: nil, offset: nil, sort: nil, orderBy: nil, filter: nil, fields: fields,
                                        known: RegistryService.oneRosterFields(collection))
-        guard let o = try await registry.oneRosterObjects(collection, for: RequestScope.caller()).first(where: { $0.fields["sourcedId"] == sourcedId }) else {
+        guard let o = try await registry.oneRosterObjects(collection, for: caller).first(where: { $0.fields["sourcedId"] == sourcedId }) else {
             throw AppError.notFound("\(collection) \(sourcedId)")
         }
         return (o, query)

@@ -16,7 +16,9 @@ struct IdempotencyGuard: Sendable {
 
     func run(_ request: Request, context: AppRequestContext, caller: Caller?,
              next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        guard request.method == .post, let key = request.headers[.idempotencyKey],
+        // Only a signed-in caller's writes are claimed: every POST outside /v1/auth/ needs one, so an
+        // anonymous request goes straight on to its 401 (a stored key must not answer first).
+        guard request.method == .post, let caller, let key = request.headers[.idempotencyKey],
               !Self.excludedPrefixes.contains(where: { request.uri.path.hasPrefix($0) }),
               !Self.excludedSuffixes.contains(where: { request.uri.path.hasSuffix($0) })
         else { return try await next(request, context) }
@@ -27,7 +29,7 @@ struct IdempotencyGuard: Sendable {
         let body = try await request.collectBody(upTo: .max)
         var hashInput = Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8)
         hashInput.append(contentsOf: body.readableBytesView)
-        let scope = caller.map { "user:\($0.principal.userID.uuidString)" } ?? "addr:\(context.clientAddress)"
+        let scope = "user:\(caller.principal.userID.uuidString)"
 
         switch try await store.claim(scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput)) {
         case .mismatch:
