@@ -128,15 +128,15 @@ struct DraftCommands: AsyncParsableCommand {
             abstract: "Approve the draft as you last read it; for a quiz, --all-items approves every item first.",
             discussion: "Examples: qx draft approve 3f2a…   ·   qx draft approve 3f2a… --all-items --publish")
         @Argument(help: "The draft's id.") var id: String
-        @Flag(help: "A quiz: mark every item approved (after reading them with qx draft show).") var allItems = false
+        @Flag(help: "A quiz: approve every pending item as written (or go through them with qx quiz review).") var allItems = false
         @Flag(help: "Publish it too, so that it may reach students.") var publish = false
         @OptionGroup var options: GlobalOptions
         func run() async throws {
             let s = try Session(options)
             var d = try await DraftWriter.fetch(id, s)
-            if allItems, var items = d.items, items.contains(where: { !$0.approved }) {
-                for i in items.indices { items[i].approved = true }
-                d = try await DraftEditor.patch(d, .init(items: items, note: "every item approved"), s)
+            if allItems, var items = d.items, items.contains(where: { $0.review == .pending }) {
+                for i in items.indices where items[i].review == .pending { items[i].review = .approved }
+                d = try await DraftEditor.patch(d, .init(items: items, note: "every pending item approved as written"), s)
             }
             d = try await DraftWriter.transition(d, approve: true, s)
             if publish { d = try await DraftWriter.transition(d, approve: false, s) }

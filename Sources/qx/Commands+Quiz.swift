@@ -9,10 +9,10 @@ struct QuizCommands: AsyncParsableCommand {
         abstract: "Draft a quiz from a lesson (teachers), or answer your assignment's quiz (students).",
         discussion: """
         Teachers:  qx quiz draft --lesson jr-miao-silver-features --class 8-2 --items 8
-                   then qx draft show ID · qx draft approve ID --all-items --publish · qx assign … --quiz ID
+                   then qx quiz review ID (item by item) · qx draft publish ID · qx assign … --quiz ID
         Students:  qx quiz take 5b0c…   (see qx assignments)
         """,
-        subcommands: [DraftQuiz.self, Take.self])
+        subcommands: [DraftQuiz.self, QuizReview.self, Take.self])
 
     struct DraftQuiz: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

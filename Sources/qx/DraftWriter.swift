@@ -86,7 +86,7 @@ enum DraftWriter {
             case .ok(let ok): return try ok.body.json
             case .default(let status, let problem):
                 var e = QXError(problem: problem, status: status)
-                if status == 409, d.kind == .quiz { e = QXError(e.description + " — read them with qx draft show \(d.id), then: qx draft approve \(d.id) --all-items") }
+                if status == 409, d.kind == .quiz { e = QXError(e.description + " — review them with qx quiz review \(d.id) (or approve all as written: qx draft approve \(d.id) --all-items)") }
                 throw e
             }
         }
@@ -102,11 +102,7 @@ enum DraftWriter {
         Swift.print("\(d.kind.rawValue) · \(d.state.rawValue) · version \(d.version) · \(by)" + (d.advisory ? " · 仅供参考，不是成绩" : ""))
         Swift.print(String(repeating: "─", count: 40))
         if let items = d.items {
-            for (i, item) in items.enumerated() {
-                Swift.print("\(item.approved ? "✓" : "·") \(i + 1). \(item.stem)  [\(item.id) · \(item.competency)]")
-                for o in item.options { Swift.print("     \(o.id.rawValue == item.key.rawValue ? Terminal.bold(o.id.rawValue + ".") : o.id.rawValue + ".") \(o.text)") }
-                Swift.print(Terminal.dim("     解析：\(item.rationale)"))
-            }
+            for (i, item) in items.enumerated() { QuizItemText.lines(item, number: i + 1).forEach { Swift.print($0) } }
         } else {
             Swift.print(Terminal.markdown(d.content))
         }

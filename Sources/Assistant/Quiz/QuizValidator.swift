@@ -70,6 +70,12 @@ struct QuizValidator {
         return p
     }
 
+    /// The field of a teacher's change that a problem is about: the one it names, else the first changed.
+    static func field(of problem: String, among changed: [String]) -> String {
+        let named = [("stem", "stem"), ("option", "options"), ("key", "key"), ("rationale", "rationale")].first { problem.contains($0.0) }?.1
+        return named.flatMap { n in changed.isEmpty || changed.contains(n) ? n : nil } ?? changed.first ?? named ?? "items"
+    }
+
     /// The JSON object in an answer: models sometimes wrap it in a code fence or a sentence.
     static func jsonObject(in text: String) -> String {
         guard let open = text.firstIndex(of: "{"), let close = text.lastIndex(of: "}"), open < close else { return text }

@@ -47,7 +47,7 @@ extension AssistantService {
     public func submitAnswers(_ assignmentID: UUID, answers: [String: String], by p: Principal) async throws -> QuizResult {
         let a = try await companion.assignmentOfStudent(assignmentID, p)
         let quiz = try await publishedQuizOf(a)
-        let items = quiz.items ?? []
+        let items = quiz.liveItems ?? []
         for (itemID, choice) in answers {
             guard let item = items.first(where: { $0.id == itemID }) else {
                 throw AppError.validation("the quiz has no item '\(itemID)' (items: \(items.map(\.id).joined(separator: ", ")))", field: "answers")
@@ -89,7 +89,7 @@ extension AssistantService {
 
     static func result(_ m: QuizSubmissionModel, quiz: DraftRecord) -> QuizResult {
         let answers = (try? JSONDecoder().decode([String: String].self, from: Data(m.answers.utf8))) ?? [:]
-        let items = (quiz.items ?? []).map { item in
+        let items = (quiz.liveItems ?? []).map { item in
             QuizResult.Item(itemID: item.id, choice: answers[item.id], correct: answers[item.id] == item.key, key: item.key, rationale: item.rationale)
         }
         return QuizResult(assignmentID: m.assignmentID, score: m.score, maxScore: m.maxScore, items: items, submittedAt: m.submittedAt)

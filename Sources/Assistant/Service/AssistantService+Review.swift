@@ -4,9 +4,10 @@ import Persistence
 import QianxueCore
 
 extension AssistantService {
-    /// A teacher's edit under `If-Match`: new text and/or quiz items (each validated; an item the
-    /// teacher marks approved stays so). The draft becomes `edited` and a new version is kept;
-    /// editing an approved draft sends it back for approval. A published draft is final.
+    /// A teacher's edit under `If-Match`: new text and/or quiz items (each validated, each with its
+    /// review; an item whose question changed becomes `edited` unless it is removed). The draft
+    /// becomes `edited` and a new version is kept; editing an approved draft sends it back for
+    /// approval. A published draft is final. One item at a time: `reviewItem`.
     public func edit(_ id: UUID, _ change: DraftEdit, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
         let m = try await owned(id, by: p, to: "edit")
         try Self.check(ifMatch, m)
@@ -29,23 +30,26 @@ extension AssistantService {
                 + (Set(items.map(\.id)).count == items.count ? [] : ["item ids must be different"])
             guard problems.isEmpty else { throw AppError.validation(problems.joined(separator: "; "), field: "items") }
             let band = GradeBand(rawValue: m.band) ?? .junior
-            m.items = QuizItem.encode(items.map { var i = $0; if i.bands.isEmpty { i.bands = [band] }; return i })
-            if change.content == nil { m.content = DraftPrompt.render(QuizItem.decode(m.items ?? "[]") ?? []) }
+            let stored = QuizItem.decode(m.items ?? "[]") ?? []
+            let reviewed = items.map { new -> QuizItem in
+                var i = new
+                if i.bands.isEmpty { i.bands = [band] }
+                if i.review != .removed, let old = stored.first(where: { $0.id == i.id }), !old.sameQuestion(as: i) { i.review = .edited }
+                return i
+            }
+            m.items = QuizItem.encode(reviewed)
+            if change.content == nil { m.content = DraftPrompt.render(reviewed.filter { $0.review != .removed }) }
         }
         if let note = change.note, note.count > 500 { throw AppError.validation("note is at most 500 characters", field: "note") }
         return try await save(m, expecting: m.version, author: .teacher, by: p, note: change.note)
     }
 
-    /// Approves the version the teacher read (`If-Match`). A quiz is approved only once every item is.
+    /// Approves the version the teacher read (`If-Match`). A quiz is approved only once no item is
+    /// pending and at least one is kept.
     public func approve(_ id: UUID, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
         let m = try await owned(id, by: p, to: "approve")
         try Self.check(ifMatch, m)
-        if m.kind == DraftKind.quiz.rawValue {
-            let pending = (QuizItem.decode(m.items ?? "[]") ?? []).filter { !$0.approved }.map(\.id)
-            guard pending.isEmpty else {
-                throw AppError.conflict("approve every item first (edit with approved: true); not yet approved: \(pending.joined(separator: ", "))")
-            }
-        }
+        if m.kind == DraftKind.quiz.rawValue, let refusal = Self.unreviewed(QuizItem.decode(m.items ?? "[]") ?? [], draft: id) { throw refusal }
         try move(m, to: .approved)
         m.approvedBy = p.userID
         m.approvedAt = now().wholeMilliseconds
@@ -61,7 +65,7 @@ extension AssistantService {
         return try await save(m, expecting: m.version, author: .teacher, by: p, note: "published")
     }
 
-    private func owned(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
+    func owned(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
         let m = try await visibleModel(id, for: p)
         guard m.ownerID == p.userID || p.role == .admin else {
             throw AppError.forbidden("only the teacher who asked for draft \(id) may \(action) it")
@@ -79,7 +83,7 @@ extension AssistantService {
         }
     }
 
-    private func move(_ m: DraftModel, to target: DraftState) throws {
+    func move(_ m: DraftModel, to target: DraftState) throws {
         let current = DraftState(rawValue: m.state) ?? .draft
         guard current.canMove(to: target) else {
             throw AppError.conflict("a \(current.rawValue) draft cannot become \(target.rawValue)"
@@ -89,7 +93,7 @@ extension AssistantService {
     }
 
     /// Writes the change and its version, only onto the version that was read.
-    private func save(_ m: DraftModel, expecting version: Int, author: DraftVersionRecord.Author, by p: Principal, note: String?) async throws -> DraftRecord {
+    func save(_ m: DraftModel, expecting version: Int, author: DraftVersionRecord.Author, by p: Principal, note: String?) async throws -> DraftRecord {
         let instant = now().wholeMilliseconds
         let applied = try await database.db.transaction { db -> Bool in
             guard let fresh = try await DraftModel.find(m.id!, on: db), fresh.version == version else { return false }

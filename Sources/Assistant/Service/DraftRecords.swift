@@ -52,6 +52,8 @@ public struct DraftRecord: Sendable, Hashable {
     public let instructions: String?
     /// The companion session a feedback draft is about.
     public let sessionID: UUID?
+    /// The items students see: every item the teacher did not remove.
+    public var liveItems: [QuizItem]? { items?.filter { $0.review != .removed } }
     public let provider: String
     public let model: String
     /// Feedback drafts are advisory: any score in them is a suggestion, never a grade.
@@ -113,7 +115,7 @@ public struct NewDraft: Sendable {
     }
 }
 
-/// A teacher's change to a draft: new text, new quiz items (each approved or not), a note.
+/// A teacher's change to a draft: new text, new quiz items (each with its review), a note.
 public struct DraftEdit: Sendable {
     public var content: String?
     public var items: [QuizItem]?
@@ -121,38 +123,6 @@ public struct DraftEdit: Sendable {
 
     public init(content: String? = nil, items: [QuizItem]? = nil, note: String? = nil) {
         self.content = content; self.items = items; self.note = note
-    }
-}
-
-/// One quiz question in the assessment item format (stem, options, key, rationale, competency
-/// code, bands; `ItemType.single`), with the teacher's approval of it.
-public struct QuizItem: Sendable, Hashable, Codable {
-    public var id: String
-    public var type: ItemType
-    public var stem: String
-    public var options: [ItemOption]
-    /// The id of the correct option.
-    public var key: String
-    /// Why the key is right: shown to students only after they submit.
-    public var rationale: String
-    public var competency: Competency
-    public var bands: [GradeBand]
-    public var approved: Bool
-
-    public init(id: String, stem: String, options: [ItemOption], key: String, rationale: String, competency: Competency,
-                bands: [GradeBand], approved: Bool = false) {
-        self.id = id; self.type = .single; self.stem = stem; self.options = options; self.key = key
-        self.rationale = rationale; self.competency = competency; self.bands = bands; self.approved = approved
-    }
-
-    static func decode(_ json: String) -> [QuizItem]? {
-        try? JSONDecoder().decode([QuizItem].self, from: Data(json.utf8))
-    }
-
-    static func encode(_ items: [QuizItem]) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? e.encode(items)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 

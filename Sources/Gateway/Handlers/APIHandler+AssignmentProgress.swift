@@ -57,7 +57,7 @@ extension APIHandler {
     func getAssignmentQuiz(_ input: Operations.GetAssignmentQuiz.Input) async throws -> Operations.GetAssignmentQuiz.Output {
         let id = try parseUUID(input.path.id, field: "id")
         let (quiz, result) = try await assistant.studentQuiz(id, by: RequestScope.caller())
-        let items = (quiz.items ?? []).map { item in
+        let items = (quiz.liveItems ?? []).map { item in
             Components.Schemas.AssignmentQuiz.ItemsPayloadPayload(
                 id: item.id, stem: item.stem,
                 options: item.options.map { Components.Schemas.QuizOption(id: Components.Schemas.QuizOption.IdPayload(rawValue: $0.id) ?? .a, text: $0.text) })

@@ -64,6 +64,20 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(d))))
     }
 
+    func reviewQuizItem(_ input: Operations.ReviewQuizItem.Input) async throws -> Operations.ReviewQuizItem.Output {
+        guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the item's review as JSON") }
+        let competency = try b.competency.map { code in
+            try Competency(code: code) ?? { throw AppError.validation("competency '\(code)' is not a code such as TA-A", field: "competency") }()
+        }
+        let change = QuizItemChange(review: b.review.flatMap { QuizItemReview(rawValue: $0.rawValue) }, stem: b.stem,
+                                    options: b.options?.map { ItemOption(id: $0.id.rawValue, text: $0.text) }, key: b.key?.rawValue,
+                                    rationale: b.rationale, competency: competency, note: b.note)
+        let d = try await assistant.reviewItem(try parseUUID(input.path.id, field: "id"), item: input.path.itemId, change,
+                                               ifMatch: input.headers.ifMatch, by: RequestScope.caller())
+        RequestScope.setETag(d.etag)
+        return .ok(.init(body: .json(.init(d))))
+    }
+
     func listDraftVersions(_ input: Operations.ListDraftVersions.Input) async throws -> Operations.ListDraftVersions.Output {
         let page = try PageQuery(size: input.query.pageSize, token: input.query.pageToken)
         let result = try await assistant.versions(of: try parseUUID(input.path.id, field: "id"), for: RequestScope.caller(), page: page)
@@ -132,7 +146,8 @@ extension Components.Schemas.QuizItem {
         self.init(id: q.id, _type: .single, stem: q.stem,
                   options: q.options.map { Components.Schemas.QuizOption(id: Components.Schemas.QuizOption.IdPayload(rawValue: $0.id) ?? .a, text: $0.text) },
                   key: Components.Schemas.QuizItem.KeyPayload(rawValue: q.key) ?? .a, rationale: q.rationale, competency: q.competency.code,
-                  bands: q.bands.compactMap { .init(rawValue: $0.rawValue) }, approved: q.approved)
+                  bands: q.bands.compactMap { .init(rawValue: $0.rawValue) }, review: .init(rawValue: q.review.rawValue) ?? .pending,
+                  approved: q.approved)
     }
 }
 
@@ -144,6 +159,16 @@ extension QuizItem {
         }
         self.init(id: b.id, stem: b.stem, options: b.options.map { ItemOption(id: $0.id.rawValue, text: $0.text) }, key: b.key.rawValue,
                   rationale: b.rationale, competency: competency, bands: b.bands.compactMap { GradeBand(rawValue: $0.rawValue) },
-                  approved: b.approved)
+                  review: Self.review(b.review.flatMap { QuizItemReview(rawValue: $0.rawValue) }, approved: b.approved))
+    }
+
+    /// An item's review as sent: `review`, except that `approved: true` on a pending item (a
+    /// client that knows only `approved`) approves it.
+    static func review(_ review: QuizItemReview?, approved: Bool?) -> QuizItemReview {
+        switch (review, approved) {
+        case (nil, true?), (.pending?, true?): return .approved
+        case (let r?, _): return r
+        case (nil, _): return .pending
+        }
     }
 }
