@@ -46,19 +46,24 @@ struct QuizCommands: AsyncParsableCommand {
             if let answers {
                 for pair in answers.split(separator: ",") {
                     let parts = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard parts.count == 2 else { throw ValidationError("--answers is itemId=option pairs, e.g. q1=A,q2=C") }
+                    guard parts.count == 2 else { throw ValidationError("--answers is itemId=option pairs, e.g. q1=A,q2=C,q3=BD (BD: a multiple-choice answer)") }
                     chosen.append((parts[0], parts[1]))
                 }
             } else {
                 print(Terminal.bold(quiz.title))
                 for item in quiz.items {
-                    print("\n\(item.id). \(item.stem)")
+                    let multiple = item._type == .multiple
+                    print("\n\(item.id). \(multiple ? "（多选）" : "")\(item.stem)")
                     for o in item.options { print("   \(o.id.rawValue). \(o.text)") }
-                    let a = try Prompt.ask("你的答案（A–D，回车跳过）：").trimmingCharacters(in: .whitespaces).uppercased()
+                    let ask = multiple ? "你的答案（选所有正确的，如 AC；全部选对才得分；回车跳过）：" : "你的答案（一个字母，回车跳过）："
+                    let a = try Prompt.ask(ask).trimmingCharacters(in: .whitespaces).uppercased()
                     if !a.isEmpty { chosen.append((item.id, a)) }
                 }
             }
-            let body = Components.Schemas.QuizAnswers(answers: chosen.map { .init(itemId: $0.0, choice: $0.1) })
+            let body = Components.Schemas.QuizAnswers(answers: chosen.map { id, letters in
+                let multiple = quiz.items.first { $0.id == id }?._type == .multiple
+                return multiple ? .init(itemId: id, choices: letters.filter(\.isLetter).map(String.init)) : .init(itemId: id, choice: letters)
+            })
             switch try await s.call({ try await s.client.submitQuizAnswers(path: .init(id: assignment), headers: .init(idempotencyKey: UUID().uuidString), body: .json(body)) }) {
             case .created(let c): try show(try c.body.json, quiz: quiz)
             case .default(let status, let problem): throw QXError(problem: problem, status: status)
@@ -70,8 +75,10 @@ struct QuizCommands: AsyncParsableCommand {
             print(Terminal.bold("\n得分：\(r.score) / \(r.maxScore)"))
             for item in r.items {
                 let stem = quiz.items.first { $0.id == item.itemId }?.stem ?? item.itemId
-                print("\(item.correct ? "✓" : Terminal.red("✗")) \(item.itemId). \(stem)")
-                print("   你的答案：\(item.choice ?? "—")  正确答案：\(item.key)")
+                let multiple = item._type == .multiple
+                print("\(item.correct ? "✓" : Terminal.red("✗")) \(item.itemId). \(multiple ? "（多选）" : "")\(stem)")
+                print("   你的答案：\(item.choices.isEmpty ? "—" : item.choices.joined(separator: "、"))  正确答案：\(item.keys.joined(separator: "、"))"
+                      + (multiple ? "（多选题全部选对才得分）" : ""))
                 print(Terminal.dim("   \(item.rationale)"))
             }
         }

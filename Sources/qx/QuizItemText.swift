@@ -15,13 +15,18 @@ enum QuizItemText {
         }
     }
 
-    /// The item's lines: stem, options with the key marked, rationale, competency and review.
+    /// The keyed option letters, whichever of `keys` and `key` the server gave.
+    static func keys(_ item: Item) -> [String] { item.keys?.map(\.rawValue) ?? item.key.map { [$0.rawValue] } ?? [] }
+
+    /// The item's lines: stem, options with the key(s) marked, rationale, competency and review.
     static func lines(_ item: Item, number: Int) -> [String] {
-        var out = ["\(reviewMark(item)) \(number). \(item.stem)  [\(item.id) · \(item.competency)\(item.review.map { " · \($0.rawValue)" } ?? "")]"]
+        let multiple = item._type == .multiple
+        var out = ["\(reviewMark(item)) \(number). \(multiple ? "（多选）" : "")\(item.stem)  [\(item.id) · \(item.competency)\(item.review.map { " · \($0.rawValue)" } ?? "")]"]
         for o in item.options {
-            let keyed = o.id.rawValue == item.key.rawValue
+            let keyed = keys(item).contains(o.id.rawValue)
             out.append("     \(keyed ? Terminal.bold(o.id.rawValue + ".") : o.id.rawValue + ".") \(o.text)\(keyed ? "  ← 答案" : "")")
         }
+        if multiple { out.append(Terminal.dim("     多选题：全部选对才得分，少选、多选都不得分")) }
         out.append(Terminal.dim("     解析：\(item.rationale)"))
         return out
     }
@@ -31,7 +36,8 @@ enum QuizItemText {
         var s = "# 修改这道题后保存退出；不想改就原样退出。以 # 开头的行不算。\n"
         s += "题干：\(item.stem)\n"
         for o in item.options { s += "\(o.id.rawValue). \(o.text)\n" }
-        s += "答案：\(item.key.rawValue)\n解析：\(item.rationale)\n"
+        s += "# 答案写一个字母是单选题，写两个或更多（如 A、C）是多选题。\n"
+        s += "答案：\(keys(item).joined(separator: "、"))\n解析：\(item.rationale)\n"
         return s
     }
 
@@ -61,18 +67,20 @@ enum QuizItemText {
             throw QXError("the item needs 题干：, options A. to D., 答案： and 解析：; nothing was saved")
         }
         let parsedOptions = try options.map { id, text -> Components.Schemas.QuizOption in
-            guard let oid = Components.Schemas.QuizOption.IdPayload(rawValue: id) else { throw QXError("option \(id) is not one of A–D") }
+            guard let oid = Components.Schemas.QuizOptionId(rawValue: id) else { throw QXError("option \(id) is not one of A–E") }
             return .init(id: oid, text: text)
         }
-        guard let parsedKey = Components.Schemas.QuizItemChange.KeyPayload(rawValue: key.uppercased()) else {
-            throw QXError("答案 is one of A, B, C or D, not '\(key)'")
+        let letters = key.uppercased().filter { $0.isLetter }.map(String.init)
+        let parsedKeys = try letters.map { k in
+            try Components.Schemas.QuizOptionId(rawValue: k) ?? { throw QXError("答案 is option letters such as A or A、C, not '\(key)'") }()
         }
+        guard !parsedKeys.isEmpty else { throw QXError("答案 is option letters such as A or A、C") }
         var c = Components.Schemas.QuizItemChange()
         if stem != item.stem { c.stem = stem }
         if parsedOptions != item.options { c.options = parsedOptions }
-        if parsedKey.rawValue != item.key.rawValue { c.key = parsedKey }
+        if parsedKeys.map(\.rawValue) != keys(item) { c.keys = parsedKeys }
         if rationale != item.rationale { c.rationale = rationale }
-        return c.stem == nil && c.options == nil && c.key == nil && c.rationale == nil ? nil : c
+        return c.stem == nil && c.options == nil && c.keys == nil && c.rationale == nil ? nil : c
     }
 
     private static func value(_ line: String, after label: String) -> String? {

@@ -25,11 +25,11 @@ import TestSupport
             let text = lesson.sections.map(\.text).joined().replacingOccurrences(of: "**", with: "")
             for (i, item) in items.enumerated() {
                 #expect(QuizValidator.problems(of: item, number: i + 1).isEmpty, "\(lesson.slug) \(item.id): \(QuizValidator.problems(of: item, number: i + 1))")
-                let key = try #require(item.options.first { $0.id == item.key }?.text)
+                let key = try #require(item.options.first { $0.id == item.keys.first }?.text)
                 let fromLesson = text.contains(key) || lesson.objectives.contains { $0.text == key }
                 #expect(fromLesson, "\(lesson.slug) \(item.id): the key \(key) is not in the lesson")
             }
-            let distinct = Set(items.map { item in item.stem + (item.options.first { $0.id == item.key }?.text ?? "") })
+            let distinct = Set(items.map { item in item.stem + (item.options.first { $0.id == item.keys.first }?.text ?? "") })
             #expect(distinct.count == items.count, "\(lesson.slug) repeats an item")
         }
         #expect(short.isEmpty, "lessons giving fewer than 8 offline items: \(short)")
@@ -39,7 +39,7 @@ import TestSupport
         let lesson = try #require(Self.content.lessons.first { $0.slug == "jr-miao-silver-features" })
         let items = writer(lesson).write(count: 8)
         #expect(items.count == 8)
-        #expect(Set(items.map(\.key)) == ["A", "B", "C", "D"])
+        #expect(Set(items.map(\.keys)) == [["A"], ["B"], ["C"], ["D"]] && items.allSatisfy { $0.type == .single })
         #expect(writer(lesson).write(count: 8) == items)
         #expect(writer(lesson).write(count: 3) == Array(items.prefix(3)))
     }

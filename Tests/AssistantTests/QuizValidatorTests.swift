@@ -21,7 +21,7 @@ import Testing
         let text = "```json\n" + answer([item(), item(stem: "好特征要满足哪一点？", options: ["看得出", "算得快", "卖得贵", "长得大"], key: "A", competency: "ET-U")]) + "\n```"
         let items = try validator.read(text).get()
         #expect(items.map(\.id) == ["q1", "q2"])
-        #expect(items[0].options.map(\.id) == ["A", "B", "C", "D"] && items[0].key == "B" && items[0].type == .single)
+        #expect(items[0].options.map(\.id) == ["A", "B", "C", "D"] && items[0].key == .choice("B") && items[0].type == .single)
         #expect(items[1].competency == Competency(.ethics, .understand) && items.allSatisfy { $0.bands == [.junior] && !$0.approved })
     }
 
@@ -42,6 +42,26 @@ import Testing
             }
             #expect(invalid.summary.contains(expected), "\(invalid.summary)")
         }
+        let multiple = { (options: [String], keys: [String]) -> [String: Any] in
+            ["type": "multiple", "stem": "哪些是好特征的要求？", "options": options, "keys": keys, "rationale": "课文说的要求。", "competency": "TA-A"]
+        }
+        let multipleCases: [([String: Any], String)] = [
+            (multiple(["甲", "乙", "丙", "丁"], ["A"]), "item 2: a multiple-choice item has 2 to 3 keys, not 1"),
+            (multiple(["甲", "乙", "丙", "丁"], ["A", "B", "C", "D"]), "item 2: a multiple-choice item has 2 to 3 keys, not 4"),
+            (multiple(["甲", "乙", "丙", "丁", "戊", "己"], ["A", "B"]), "item 2: 6 options instead of 4 or 5"),
+            (["stem": "哪一个对？", "options": ["甲", "乙", "丙", "丁", "戊"], "keys": ["A"], "rationale": "课文说的。", "competency": "TA-A"], "item 2: 5 options instead of 4"),
+            (["stem": "哪一个对？", "options": ["甲", "乙", "丙", "丁"], "keys": ["A", "B"], "rationale": "课文说的。", "competency": "TA-A"],
+             "item 2: a single-choice item has one key, not 2"),
+        ]
+        for (second, expected) in multipleCases {
+            guard case .failure(let invalid) = validator.read(answer([item(), second])) else {
+                Issue.record("accepted: \(expected)")
+                continue
+            }
+            #expect(invalid.summary.contains(expected), "\(invalid.summary)")
+        }
+        let valid = try? validator.read(answer([item(), multiple(["甲", "乙", "丙", "丁", "戊"], ["B", "E"])])).get()
+        #expect(valid?[1].key == .choices(["B", "E"]) && valid?[1].type == .multiple)
         #expect(validator.read("对不起，我不会出题。") == .failure(QuizInvalid(problems: ["the answer is not a JSON object with an items array"])))
     }
 

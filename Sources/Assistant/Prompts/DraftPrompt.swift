@@ -23,9 +23,10 @@ enum DraftPrompt {
             return "你是黔学平台的教师 AI 助教。请把这节课为同一个班里不同水平的学生分成三层来设计，用 Markdown：基础层、提高层、拓展层；"
                 + "每一层写清楚学习目标、学习任务、给学生的提示和检查方式，三层共用同一个课堂时间。" + rules
         case .quiz:
-            return "你是黔学平台的教师 AI 助教。请根据课文出单项选择题，只输出一个 JSON 对象：{\"items\":[{\"stem\":题干,"
-                + "\"options\":[四个选项],\"key\":\"A\"到\"D\"之一,\"rationale\":为什么这个答案对、其他选项错在哪里,"
-                + "\"competency\":能力代码}]}。每道题只有一个正确答案，选项互不相同，答案能在课文里找到依据。" + rules
+            return "你是黔学平台的教师 AI 助教。请根据课文出选择题，只输出一个 JSON 对象：{\"items\":[{\"type\":\"single\"或\"multiple\","
+                + "\"stem\":题干,\"options\":[选项],\"keys\":[正确选项的字母],\"rationale\":为什么这个答案对、其他选项错在哪里,"
+                + "\"competency\":能力代码}]}。单选题（single）四个选项、只有一个正确答案；多选题（multiple）四到五个选项、"
+                + "有两个或更多正确答案但不是全部，全部选对才得分。选项互不相同，答案能在课文里找到依据。" + rules
         case .feedback:
             return "你是黔学平台的教师 AI 助教。请阅读学生和学伴的对话，为老师写一份学习反馈建议，用 Markdown：学生做得好的地方、"
                 + "还需要改进的地方、下一步的建议。反馈只是建议：如果提到分数，只能写成“建议分数”，最终成绩由老师决定。"
@@ -61,7 +62,7 @@ enum DraftPrompt {
         case .lessonPlan: user = "请为这节课写教案草稿。"
         case .differentiation: user = "请为这节课写分层教学设计草稿。"
         case .quiz:
-            user = "请出 \(itemCount) 道单项选择题，每题四个选项；competency 从这些能力代码中选：\(lesson.competencies.joined(separator: "、"))。"
+            user = "请出 \(itemCount) 道选择题，以单选题为主，可以有多选题；competency 从这些能力代码中选：\(lesson.competencies.joined(separator: "、"))。"
         case .feedback:
             user = "请根据下面的对话写学习反馈建议。\n学生和学伴的对话：\n" + (conversation ?? "")
         }
@@ -74,7 +75,8 @@ enum DraftPrompt {
         items.enumerated().map { i, item in
             var s = "\(i + 1). \(item.stem)\n"
             for o in item.options { s += "   \(o.id). \(o.text)\n" }
-            s += "   答案：\(item.key)（\(item.competency.code)）\n   解析：\(item.rationale)\n"
+            s += "   答案：\(item.keys.joined(separator: "、"))" + (item.type == .multiple ? "（多选，全部选对才得分）" : "")
+                + "（\(item.competency.code)）\n   解析：\(item.rationale)\n"
             return s
         }.joined(separator: "\n")
     }

@@ -37,7 +37,7 @@ struct LessonQuizWriter {
             let keyText = options.remove(at: c.key)
             options.insert(keyText, at: i % 4)
             return QuizItem(id: "q\(i + 1)", stem: c.stem, options: zip(QuizSchema.optionIDs, options).map { ItemOption(id: $0, text: $1) },
-                            key: QuizSchema.optionIDs[i % 4], rationale: c.rationale, competency: c.competency, bands: [band])
+                            key: .choice(QuizSchema.optionIDs[i % 4]), rationale: c.rationale, competency: c.competency, bands: [band])
         }
     }
 

@@ -1,3 +1,4 @@
+import Assessment
 import Companion
 import FluentKit
 import Foundation
@@ -7,9 +8,12 @@ import QianxueCore
 public struct QuizResult: Sendable, Hashable {
     public struct Item: Sendable, Hashable {
         public let itemID: String
-        public let choice: String?
+        public let type: ItemType
+        /// The options the student chose (none when they skipped the item).
+        public let choices: [String]
+        /// Multiple choice is scored all or nothing: exactly the keyed options.
         public let correct: Bool
-        public let key: String
+        public let keys: [String]
         public let rationale: String
     }
 
@@ -43,17 +47,22 @@ extension AssistantService {
         return (quiz, done.map { Self.result($0, quiz: quiz) })
     }
 
-    /// Scores the student's answers (`itemId` → option id); one submission per student and assignment.
-    public func submitAnswers(_ assignmentID: UUID, answers: [String: String], by p: Principal) async throws -> QuizResult {
+    /// Scores the student's answers (`itemId` → the option ids chosen: one for a single-choice
+    /// item, a set for a multiple-choice one) as the assessment scores items, all or nothing; one
+    /// submission per student and assignment.
+    public func submitAnswers(_ assignmentID: UUID, answers: [String: [String]], by p: Principal) async throws -> QuizResult {
         let a = try await companion.assignmentOfStudent(assignmentID, p)
         let quiz = try await publishedQuizOf(a)
         let items = quiz.liveItems ?? []
-        for (itemID, choice) in answers {
+        for (itemID, choices) in answers {
             guard let item = items.first(where: { $0.id == itemID }) else {
                 throw AppError.validation("the quiz has no item '\(itemID)' (items: \(items.map(\.id).joined(separator: ", ")))", field: "answers")
             }
-            guard item.options.contains(where: { $0.id == choice }) else {
-                throw AppError.validation("'\(choice)' is not an option of item \(itemID) (A–D)", field: "answers")
+            if item.type == .single, choices.count != 1 {
+                throw AppError.validation("item \(itemID) is single choice: choose one option, not \(choices.count)", field: "answers")
+            }
+            if case .invalid(let reason) = item.assessmentItem.score(Self.answer(choices, to: item)) {
+                throw AppError.validation(reason + " (\(item.options.map(\.id).joined(separator: ", ")))", field: "answers")
             }
         }
         if try await QuizSubmissionModel.query(on: database.db).filter(\.$assignmentID == a.id).filter(\.$studentID == p.userID).first() != nil {
@@ -63,8 +72,8 @@ extension AssistantService {
         m.assignmentID = a.id
         m.quizID = quiz.id
         m.studentID = p.userID
-        m.answers = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
-        m.score = items.filter { answers[$0.id] == $0.key }.count
+        m.answers = String(decoding: try JSONEncoder().encode(answers.mapValues { $0.sorted() }), as: UTF8.self)
+        m.score = items.filter { item in answers[item.id].map { item.assessmentItem.score(Self.answer($0, to: item)).isCorrect == true } ?? false }.count
         m.maxScore = items.count
         m.submittedAt = now().wholeMilliseconds
         try await m.create(on: database.db)
@@ -87,10 +96,25 @@ extension AssistantService {
         return quiz
     }
 
+    /// A student's choices as the assessment reads an answer to the item.
+    static func answer(_ choices: [String], to item: QuizItem) -> ItemAnswer {
+        item.type == .multiple ? .choices(Set(choices)) : .choice(choices.first ?? "")
+    }
+
+    /// A submission's answers: option ids per item (stored before multiple choice: one id per item).
+    static func answers(of m: QuizSubmissionModel) -> [String: [String]] {
+        let data = Data(m.answers.utf8)
+        if let sets = try? JSONDecoder().decode([String: [String]].self, from: data) { return sets }
+        return ((try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]).mapValues { [$0] }
+    }
+
     static func result(_ m: QuizSubmissionModel, quiz: DraftRecord) -> QuizResult {
-        let answers = (try? JSONDecoder().decode([String: String].self, from: Data(m.answers.utf8))) ?? [:]
+        let answers = Self.answers(of: m)
         let items = (quiz.liveItems ?? []).map { item in
-            QuizResult.Item(itemID: item.id, choice: answers[item.id], correct: answers[item.id] == item.key, key: item.key, rationale: item.rationale)
+            let chosen = answers[item.id] ?? []
+            return QuizResult.Item(itemID: item.id, type: item.type, choices: chosen.sorted(),
+                                   correct: !chosen.isEmpty && item.assessmentItem.score(answer(chosen, to: item)).isCorrect == true,
+                                   keys: item.keys, rationale: item.rationale)
         }
         return QuizResult(assignmentID: m.assignmentID, score: m.score, maxScore: m.maxScore, items: items, submittedAt: m.submittedAt)
     }

@@ -8,20 +8,23 @@ public struct QuizItemChange: Sendable {
     public var review: QuizItemReview?
     public var stem: String?
     public var options: [ItemOption]?
+    /// One key (single choice) …
     public var key: String?
+    /// … or the keys: two or more make the item multiple choice, scored all or nothing.
+    public var keys: [String]?
     public var rationale: String?
     public var competency: Competency?
     public var note: String?
 
     public init(review: QuizItemReview? = nil, stem: String? = nil, options: [ItemOption]? = nil, key: String? = nil,
-                rationale: String? = nil, competency: Competency? = nil, note: String? = nil) {
-        self.review = review; self.stem = stem; self.options = options; self.key = key
+                keys: [String]? = nil, rationale: String? = nil, competency: Competency? = nil, note: String? = nil) {
+        self.review = review; self.stem = stem; self.options = options; self.key = key; self.keys = keys
         self.rationale = rationale; self.competency = competency; self.note = note
     }
 
     /// The fields of the question this change rewrites, in the order the API names them.
     var changedFields: [String] {
-        [("stem", stem != nil), ("options", options != nil), ("key", key != nil), ("rationale", rationale != nil),
+        [("stem", stem != nil), ("options", options != nil), ("key", key != nil), ("keys", keys != nil), ("rationale", rationale != nil),
          ("competency", competency != nil)].filter(\.1).map(\.0)
     }
 }
@@ -43,7 +46,7 @@ extension AssistantService {
         let rewritten = change.changedFields
         switch (change.review, rewritten.isEmpty) {
         case (nil, true):
-            throw AppError.validation("send review (approved, removed or pending) or a change to stem, options, key or rationale", field: "review")
+            throw AppError.validation("send review (approved, removed or pending) or a change to stem, options, key(s) or rationale", field: "review")
         case (.edited?, true):
             throw AppError.validation("an item becomes edited by a change to its stem, options, key or rationale; send one", field: "review")
         case (.removed?, false), (.pending?, false):
@@ -53,7 +56,7 @@ extension AssistantService {
         }
         if let stem = change.stem { item.stem = stem.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let options = change.options { item.options = options.map { ItemOption(id: $0.id, text: $0.text.trimmingCharacters(in: .whitespacesAndNewlines)) } }
-        if let key = change.key { item.key = key }
+        if let keys = change.keys ?? change.key.map({ [$0] }) { item.key = QuizItem.key(keys) }
         if let rationale = change.rationale { item.rationale = rationale.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let competency = change.competency { item.competency = competency }
         if item.review == .edited {
@@ -62,6 +65,7 @@ extension AssistantService {
                 throw AppError.validation(problems.joined(separator: "; "), field: QuizValidator.field(of: first, among: rewritten))
             }
         }
+        if change.key != nil, change.keys != nil { throw AppError.validation("send key (single choice) or keys, not both", field: "keys") }
         if let note = change.note, note.count > 500 { throw AppError.validation("note is at most 500 characters", field: "note") }
         guard item != before else { return DraftRecord(m) }
         items[index] = item

@@ -58,9 +58,8 @@ extension APIHandler {
         let id = try parseUUID(input.path.id, field: "id")
         let (quiz, result) = try await assistant.studentQuiz(id, by: RequestScope.caller())
         let items = (quiz.liveItems ?? []).map { item in
-            Components.Schemas.AssignmentQuiz.ItemsPayloadPayload(
-                id: item.id, stem: item.stem,
-                options: item.options.map { Components.Schemas.QuizOption(id: Components.Schemas.QuizOption.IdPayload(rawValue: $0.id) ?? .a, text: $0.text) })
+            Components.Schemas.AssignmentQuiz.ItemsPayloadPayload(id: item.id, _type: item.type == .multiple ? .multiple : .single, stem: item.stem,
+                                                                  options: item.options.map(Components.Schemas.QuizOption.init))
         }
         return .ok(.init(body: .json(.init(assignmentId: id.uuidString.lowercased(), quizId: quiz.id.uuidString.lowercased(), title: quiz.title,
                                            items: items, result: result.map(Components.Schemas.QuizResult.init)))))
@@ -68,9 +67,14 @@ extension APIHandler {
 
     func submitQuizAnswers(_ input: Operations.SubmitQuizAnswers.Input) async throws -> Operations.SubmitQuizAnswers.Output {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the answers as JSON") }
-        var answers: [String: String] = [:]
+        var answers: [String: [String]] = [:]
         for a in b.answers {
-            guard answers.updateValue(a.choice.uppercased(), forKey: a.itemId) == nil else {
+            guard let chosen = a.choices ?? a.choice.map({ [$0] }), a.choice == nil || a.choices == nil else {
+                throw AppError.validation("answer item \(a.itemId) with choice (single choice) or choices (multiple choice), one of them", field: "answers")
+            }
+            let set = chosen.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+            guard Set(set).count == set.count else { throw AppError.validation("item \(a.itemId) has an option chosen twice", field: "answers") }
+            guard answers.updateValue(set, forKey: a.itemId) == nil else {
                 throw AppError.validation("item \(a.itemId) is answered twice", field: "answers")
             }
         }
@@ -82,6 +86,9 @@ extension APIHandler {
 extension Components.Schemas.QuizResult {
     init(_ r: QuizResult) {
         self.init(assignmentId: r.assignmentID.uuidString.lowercased(), score: r.score, maxScore: r.maxScore, submittedAt: r.submittedAt,
-                  items: r.items.map { .init(itemId: $0.itemID, choice: $0.choice, correct: $0.correct, key: $0.key, rationale: $0.rationale) })
+                  items: r.items.map {
+                      .init(itemId: $0.itemID, _type: $0.type == .multiple ? .multiple : .single, choice: $0.type == .single ? $0.choices.first : nil,
+                            choices: $0.choices, correct: $0.correct, key: $0.type == .single ? $0.keys.first : nil, keys: $0.keys, rationale: $0.rationale)
+                  })
     }
 }

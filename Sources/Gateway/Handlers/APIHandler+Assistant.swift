@@ -71,7 +71,7 @@ extension APIHandler {
         }
         let change = QuizItemChange(review: b.review.flatMap { QuizItemReview(rawValue: $0.rawValue) }, stem: b.stem,
                                     options: b.options?.map { ItemOption(id: $0.id.rawValue, text: $0.text) }, key: b.key?.rawValue,
-                                    rationale: b.rationale, competency: competency, note: b.note)
+                                    keys: b.keys?.map(\.rawValue), rationale: b.rationale, competency: competency, note: b.note)
         let d = try await assistant.reviewItem(try parseUUID(input.path.id, field: "id"), item: input.path.itemId, change,
                                                ifMatch: input.headers.ifMatch, by: RequestScope.caller())
         RequestScope.setETag(d.etag)
@@ -143,12 +143,16 @@ extension Components.Schemas.DraftVersion {
 
 extension Components.Schemas.QuizItem {
     init(_ q: QuizItem) {
-        self.init(id: q.id, _type: .single, stem: q.stem,
-                  options: q.options.map { Components.Schemas.QuizOption(id: Components.Schemas.QuizOption.IdPayload(rawValue: $0.id) ?? .a, text: $0.text) },
-                  key: Components.Schemas.QuizItem.KeyPayload(rawValue: q.key) ?? .a, rationale: q.rationale, competency: q.competency.code,
+        self.init(id: q.id, _type: q.type == .multiple ? .multiple : .single, stem: q.stem, options: q.options.map(Components.Schemas.QuizOption.init),
+                  key: q.type == .single ? q.keys.first.flatMap(Components.Schemas.QuizOptionId.init(rawValue:)) : nil,
+                  keys: q.keys.compactMap(Components.Schemas.QuizOptionId.init(rawValue:)), rationale: q.rationale, competency: q.competency.code,
                   bands: q.bands.compactMap { .init(rawValue: $0.rawValue) }, review: .init(rawValue: q.review.rawValue) ?? .pending,
                   approved: q.approved)
     }
+}
+
+extension Components.Schemas.QuizOption {
+    init(_ o: ItemOption) { self.init(id: Components.Schemas.QuizOptionId(rawValue: o.id) ?? .a, text: o.text) }
 }
 
 extension QuizItem {
@@ -157,7 +161,16 @@ extension QuizItem {
         guard let competency = Competency(code: b.competency) else {
             throw AppError.validation("items[\(index)].competency '\(b.competency)' is not a code such as TA-A", field: "items[\(index)].competency")
         }
-        self.init(id: b.id, stem: b.stem, options: b.options.map { ItemOption(id: $0.id.rawValue, text: $0.text) }, key: b.key.rawValue,
+        guard let keys = b.keys?.map(\.rawValue) ?? b.key.map({ [$0.rawValue] }) else {
+            throw AppError.validation("items[\(index)] needs keys (or key for single choice)", field: "items[\(index)].keys")
+        }
+        if b.key != nil, b.keys != nil, b.keys?.map(\.rawValue) != [b.key!.rawValue] {
+            throw AppError.validation("items[\(index)] gives key and keys that differ; send one", field: "items[\(index)].keys")
+        }
+        if let t = b._type, (t == .multiple) != (keys.count > 1) {
+            throw AppError.validation("items[\(index)] is \(t.rawValue) choice with \(keys.count) key\(keys.count == 1 ? "" : "s")", field: "items[\(index)].keys")
+        }
+        self.init(id: b.id, stem: b.stem, options: b.options.map { ItemOption(id: $0.id.rawValue, text: $0.text) }, key: QuizItem.key(keys),
                   rationale: b.rationale, competency: competency, bands: b.bands.compactMap { GradeBand(rawValue: $0.rawValue) },
                   review: Self.review(b.review.flatMap { QuizItemReview(rawValue: $0.rawValue) }, approved: b.approved))
     }
