@@ -43,12 +43,19 @@ struct DraftCommands: AsyncParsableCommand {
 
     struct Feedback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Advisory feedback on a student's companion session (never a grade; the student's words go to the AI only with consent).",
-            discussion: "Example: qx draft feedback --lesson jr-ai-and-jobs --session 7c1e… (see qx transcripts --class 8-2)")
-        @Option(help: "The companion session (see qx transcripts).") var session: String
+            abstract: "Advisory feedback on a student's companion session or quiz answers (never a grade; their words go to the AI only with consent).",
+            discussion: """
+            Examples:  qx draft feedback --lesson jr-ai-and-jobs --session 7c1e…      (see qx transcripts --class 8-2)
+                       qx draft feedback --lesson jr-ai-and-jobs --submission 2d4f…   (quizSubmissionId in qx progress ASSIGNMENT --output json)
+            """)
+        @Option(help: "The companion session (see qx transcripts).") var session: String?
+        @Option(help: "The student's quiz answers (quizSubmissionId in qx progress --output json).") var submission: String?
         @OptionGroup var request: Request
         @OptionGroup var options: GlobalOptions
-        func run() async throws { try await DraftWriter.write(.feedback, request, options, sessionID: session) }
+        func validate() throws {
+            guard (session == nil) != (submission == nil) else { throw ValidationError("give --session or --submission, one of them") }
+        }
+        func run() async throws { try await DraftWriter.write(.feedback, request, options, sessionID: session, submissionID: submission) }
     }
 
     struct Show: AsyncParsableCommand {

@@ -7,11 +7,11 @@ import QianxueAPI
 /// token, the text as it streams, then where the draft is and what to do next.
 enum DraftWriter {
     static func write(_ kind: Components.Schemas.DraftKind, _ r: DraftCommands.Request, _ options: GlobalOptions,
-                      sessionID: String? = nil, itemCount: Int? = nil) async throws {
+                      sessionID: String? = nil, submissionID: String? = nil, itemCount: Int? = nil) async throws {
         let s = try Session(options, timeout: .seconds(600))
         let classID = try await r.classRef.asyncMap { try await TeacherInput.classID($0, s) }
         let body = Components.Schemas.DraftCreate(kind: kind, lessonSlug: r.lesson, classId: classID, instructions: r.instructions,
-                                                  itemCount: itemCount, sessionId: sessionID)
+                                                  itemCount: itemCount, sessionId: sessionID, submissionId: submissionID)
         let json = options.output == .json
         let spinner = json ? nil : Spinner(kind == .quiz ? "AI 正在出题并检查每一道题…" : "AI 助教正在写…")
         let output = try await s.call {

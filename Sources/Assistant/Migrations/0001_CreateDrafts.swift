@@ -69,8 +69,10 @@ final class DraftModel: Model, @unchecked Sendable {
     /// A quiz's items as JSON (`[QuizItem]`).
     @OptionalField(key: "items") var items: String?
     @OptionalField(key: "instructions") var instructions: String?
-    /// What a feedback draft is about: a companion session.
+    /// What a feedback draft is about: a companion session or a quiz submission (`subjectKind`).
     @OptionalField(key: "subject_id") var subjectID: UUID?
+    /// `DraftSubjectKind`; nil on rows from before quiz submissions (a session).
+    @OptionalField(key: "subject_kind") var subjectKind: String?
     @Field(key: "provider") var provider: String
     @Field(key: "model") var model: String
     @Field(key: "created_at") var createdAt: Date

@@ -28,8 +28,9 @@ enum DraftPrompt {
                 + "\"competency\":能力代码}]}。单选题（single）四个选项、只有一个正确答案；多选题（multiple）四到五个选项、"
                 + "有两个或更多正确答案但不是全部，全部选对才得分。选项互不相同，答案能在课文里找到依据。" + rules
         case .feedback:
-            return "你是黔学平台的教师 AI 助教。请阅读学生和学伴的对话，为老师写一份学习反馈建议，用 Markdown：学生做得好的地方、"
-                + "还需要改进的地方、下一步的建议。反馈只是建议：如果提到分数，只能写成“建议分数”，最终成绩由老师决定。"
+            return "你是黔学平台的教师 AI 助教。请阅读学生的学习记录（和学伴的对话，或小测验的作答与解析），为老师写一份学习反馈建议，"
+                + "用 Markdown：学生做得好的地方、还需要改进的地方、下一步的建议。反馈只是建议：如果提到分数，只能写成“建议分数”，"
+                + "最终成绩由老师决定；小测验的得分已按答案判定，不要改动。"
                 + "对话里的人名、电话等个人信息已被替换为占位符，不要猜测。" + rules
         }
     }
@@ -64,7 +65,7 @@ enum DraftPrompt {
         case .quiz:
             user = "请出 \(itemCount) 道选择题，以单选题为主，可以有多选题；competency 从这些能力代码中选：\(lesson.competencies.joined(separator: "、"))。"
         case .feedback:
-            user = "请根据下面的对话写学习反馈建议。\n学生和学伴的对话：\n" + (conversation ?? "")
+            user = "请根据下面的学习记录写学习反馈建议。\n" + (conversation ?? "")
         }
         if let instructions, !instructions.isEmpty { user += "\n老师的要求：\(instructions)" }
         return [ChatMessage(.system, system), ChatMessage(.user, user)]

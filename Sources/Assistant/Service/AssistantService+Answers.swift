@@ -81,9 +81,9 @@ extension AssistantService {
     }
 
     /// Every submitted score of an assignment, by student (for its progress).
-    public func quizScores(_ assignmentID: UUID) async throws -> [UUID: (score: Int, maxScore: Int)] {
+    public func quizScores(_ assignmentID: UUID) async throws -> [UUID: (id: UUID, score: Int, maxScore: Int)] {
         let rows = try await QuizSubmissionModel.query(on: database.db).filter(\.$assignmentID == assignmentID).all()
-        return Dictionary(rows.map { ($0.studentID, (score: $0.score, maxScore: $0.maxScore)) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(rows.map { ($0.studentID, (id: $0.id!, score: $0.score, maxScore: $0.maxScore)) }, uniquingKeysWith: { a, _ in a })
     }
 
     private func publishedQuizOf(_ a: AssignmentRecord) async throws -> DraftRecord {

@@ -36,7 +36,7 @@ extension AssistantService {
         var conversation: String?
         var job = job(brief, messages: [], maxTokens: 900, responseFormat: nil)
         if new.kind == .feedback {
-            let read = try await feedbackConversation(new, brief: brief, by: p)
+            let read = try await new.submissionID == nil ? feedbackConversation(new, brief: brief, by: p) : feedbackAnswers(new, brief: brief, by: p)
             conversation = read.text
             job.names = read.names
         }
@@ -71,10 +71,12 @@ extension AssistantService {
         guard Self.itemCounts.contains(count) else {
             throw AppError.validation("itemCount must be between \(Self.itemCounts.lowerBound) and \(Self.itemCounts.upperBound)", field: "itemCount")
         }
-        if new.kind == .feedback, new.sessionID == nil {
-            throw AppError.validation("a feedback draft is about a student's companion session: give sessionId", field: "sessionId")
+        if new.kind == .feedback, (new.sessionID == nil) == (new.submissionID == nil) {
+            throw AppError.validation("a feedback draft is about a student's companion session or quiz answers: give sessionId or submissionId, one of them",
+                                      field: new.sessionID == nil ? "sessionId" : "submissionId")
         }
         if new.kind != .feedback, new.sessionID != nil { throw AppError.validation("sessionId is for feedback drafts only", field: "sessionId") }
+        if new.kind != .feedback, new.submissionID != nil { throw AppError.validation("submissionId is for feedback drafts only", field: "submissionId") }
         let schoolID = cls?.schoolID ?? p.schoolID
         let names = try await registry.memberNames(ofClasses: cls.map { [$0.id] } ?? []).map { m in
             NameToRedact(name: m.name, role: m.role == .teacher ? .teacher : .classmate)
@@ -187,7 +189,8 @@ extension AssistantService {
         m.content = content
         m.items = items.map(QuizItem.encode)
         m.instructions = b.new.instructions
-        m.subjectID = b.new.sessionID
+        m.subjectID = b.new.sessionID ?? b.new.submissionID
+        m.subjectKind = b.new.submissionID != nil ? DraftSubjectKind.quizSubmission.rawValue : b.new.sessionID != nil ? DraftSubjectKind.session.rawValue : nil
         m.provider = provider
         m.model = model
         m.createdAt = instant
@@ -208,34 +211,5 @@ extension AssistantService {
             if let school = b.schoolID { try await Self.countDraft(owner: b.owner, school: school, at: instant, on: db as! any SQLDatabase) }
         }
         return DraftRecord(m)
-    }
-}
-
-extension AssistantService {
-    /// The student's side of a companion session for a feedback draft, under the companion's rules:
-    /// only a session of a student in the teacher's care (the read is audited with its purpose), and
-    /// only with a guardian's consent when the student is under the consent age. Names are redacted
-    /// by the inference path (the student becomes `[本人]`).
-    func feedbackConversation(_ new: NewDraft, brief: Brief, by p: Principal) async throws -> (text: String, names: [NameToRedact]) {
-        guard let id = new.sessionID else { throw AppError.validation("give sessionId", field: "sessionId") }
-        let session: SessionRecord
-        do {
-            session = try await companion.session(id, for: p, reason: "teacher-assistant feedback draft")
-        } catch let e as AppError where e.type == .notFound {
-            throw AppError.validation("there is no companion session \(id) of a student you teach", field: "sessionId")
-        }
-        guard session.lessonSlug == brief.lesson.slug else {
-            throw AppError.validation("session \(id) is on lesson '\(session.lessonSlug)', not '\(brief.lesson.slug)'", field: "lessonSlug")
-        }
-        guard let student = try await registry.user(session.studentID) else { throw AppError.notFound("student \(session.studentID)") }
-        try await companion.requireConsentForModel(student, at: now())
-        let page = try await companion.messages(of: session, page: try PageQuery(size: 200))
-        let lines = page.items.filter { $0.role != .notice }.map { m in
-            (m.role == .student ? "学生：" : "学伴：") + String(m.content.prefix(600))
-        }
-        guard !lines.isEmpty else { throw AppError.conflict("session \(id) has no messages to give feedback on") }
-        var text = ""
-        for line in lines.reversed() where text.count + line.count < 6_000 { text = line + "\n" + text }
-        return (text, try await companion.namesToRedact(forStudent: student.id))
     }
 }

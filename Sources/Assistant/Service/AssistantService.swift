@@ -29,7 +29,7 @@ public struct AssistantService: Sendable {
     /// Quiz items per draft.
     public static let itemCounts = 1...20
 
-    public static var migrations: [any Migration] { [CreateDrafts(), CreateQuizSubmissions()] }
+    public static var migrations: [any Migration] { [CreateDrafts(), CreateQuizSubmissions(), AddDraftSubjectKind()] }
 
     public init(database: DatabaseStack, registry: RegistryService, curriculum: CurriculumService, inference: InferenceService,
                 companion: CompanionService, audit: AuditLog, now: @escaping @Sendable () -> Date = Date.init,

@@ -11,7 +11,7 @@ public enum DraftKind: String, Sendable, CaseIterable, Codable {
     case quiz
     /// The same lesson for different levels in one class (分层教学).
     case differentiation
-    /// Advisory feedback on a student's companion session; never a final grade.
+    /// Advisory feedback on a student's companion session or quiz answers; never a final grade.
     case feedback
 
     /// The purpose the inference ledger records.
@@ -52,6 +52,8 @@ public struct DraftRecord: Sendable, Hashable {
     public let instructions: String?
     /// The companion session a feedback draft is about.
     public let sessionID: UUID?
+    /// The quiz submission a feedback draft is about.
+    public let submissionID: UUID?
     /// The items students see: every item the teacher did not remove.
     public var liveItems: [QuizItem]? { items?.filter { $0.review != .removed } }
     public let provider: String
@@ -71,7 +73,9 @@ public struct DraftRecord: Sendable, Hashable {
         id = m.id!; kind = DraftKind(rawValue: m.kind) ?? .lessonPlan; lessonSlug = m.lessonSlug; classID = m.classID
         schoolID = m.schoolID; ownerID = m.ownerID; band = GradeBand(rawValue: m.band) ?? .junior
         state = DraftState(rawValue: m.state) ?? .draft; version = m.version; title = m.title; content = m.content
-        items = m.items.flatMap(QuizItem.decode); instructions = m.instructions; sessionID = m.subjectID
+        items = m.items.flatMap(QuizItem.decode); instructions = m.instructions
+        let onAnswers = m.subjectKind == DraftSubjectKind.quizSubmission.rawValue
+        sessionID = onAnswers ? nil : m.subjectID; submissionID = onAnswers ? m.subjectID : nil
         provider = m.provider; model = m.model; createdAt = m.createdAt; updatedAt = m.updatedAt
         approvedBy = m.approvedBy; approvedAt = m.approvedAt; publishedAt = m.publishedAt
     }
@@ -105,13 +109,15 @@ public struct NewDraft: Sendable {
     public var instructions: String?
     /// Quiz items wanted (quiz only; 1–20, default 8).
     public var itemCount: Int?
-    /// The companion session to give feedback on (feedback only).
+    /// The companion session to give feedback on (feedback only) …
     public var sessionID: UUID?
+    /// … or the student's quiz submission.
+    public var submissionID: UUID?
 
     public init(kind: DraftKind, lessonSlug: String, classID: UUID? = nil, instructions: String? = nil, itemCount: Int? = nil,
-                sessionID: UUID? = nil) {
+                sessionID: UUID? = nil, submissionID: UUID? = nil) {
         self.kind = kind; self.lessonSlug = lessonSlug; self.classID = classID; self.instructions = instructions
-        self.itemCount = itemCount; self.sessionID = sessionID
+        self.itemCount = itemCount; self.sessionID = sessionID; self.submissionID = submissionID
     }
 }
 

@@ -40,7 +40,7 @@ extension APIHandler {
             if s.sessions == 0, let due = a.dueAt, due.timeIntervalSince(now) < 86_400 { reasons.append(due < now ? "not opened, past due" : "not opened, due within a day") }
             return .init(studentId: s.studentID.uuidString.lowercased(), name: s.name, opened: s.sessions > 0, firstOpenedAt: s.firstOpenedAt,
                          sessions: s.sessions, minutes: s.minutes, messages: s.messages, hintsUsed: s.hintsUsed, quizScore: quiz?.score,
-                         quizMaxScore: quiz?.maxScore, flags: s.flags, openFlags: s.openFlags, atRisk: !reasons.isEmpty,
+                         quizMaxScore: quiz?.maxScore, quizSubmissionId: quiz?.id.uuidString.lowercased(), flags: s.flags, openFlags: s.openFlags, atRisk: !reasons.isEmpty,
                          reasons: reasons.isEmpty ? nil : reasons)
         }
         let submitted = rows.compactMap { r in r.quizScore.flatMap { s in r.quizMaxScore.map { Double(s) / Double(max(1, $0)) } } }

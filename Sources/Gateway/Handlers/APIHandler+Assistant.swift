@@ -11,7 +11,8 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the draft request as JSON") }
         let new = NewDraft(kind: DraftKind(rawValue: b.kind.rawValue) ?? .lessonPlan, lessonSlug: b.lessonSlug,
                            classID: try b.classId.map { try parseUUID($0, field: "classId") }, instructions: b.instructions,
-                           itemCount: b.itemCount, sessionID: try b.sessionId.map { try parseUUID($0, field: "sessionId") })
+                           itemCount: b.itemCount, sessionID: try b.sessionId.map { try parseUUID($0, field: "sessionId") },
+                           submissionID: try b.submissionId.map { try parseUUID($0, field: "submissionId") })
         let stream = try await assistant.startDraft(new, by: RequestScope.caller())
         if input.headers.accept.contains(where: { $0.contentType == .textEventStream }) {
             let requestID = RequestScope.requestID
@@ -127,7 +128,7 @@ extension Components.Schemas.Draft {
             classId: d.classID?.uuidString.lowercased(), band: .init(rawValue: d.band.rawValue) ?? .junior,
             state: .init(rawValue: d.state.rawValue) ?? .draft, version: d.version, title: d.title, content: d.content,
             items: d.items?.map(Components.Schemas.QuizItem.init), instructions: d.instructions,
-            sessionId: d.sessionID?.uuidString.lowercased(), advisory: d.advisory, aiGenerated: d.provider != "teacher",
+            sessionId: d.sessionID?.uuidString.lowercased(), submissionId: d.submissionID?.uuidString.lowercased(), advisory: d.advisory, aiGenerated: d.provider != "teacher",
             provider: d.provider, model: d.model, createdAt: d.createdAt, updatedAt: d.updatedAt,
             approvedBy: d.approvedBy?.uuidString.lowercased(), approvedAt: d.approvedAt, publishedAt: d.publishedAt)
     }
