@@ -8,11 +8,11 @@ struct Transcripts: AsyncParsableCommand {
         abstract: "Your students' conversations with the companion: a class's sessions, or one read in full (with a reason; audited).",
         discussion: """
         Examples:  qx transcripts --class 8-2
-                   qx transcripts --class 8-2 --student 9d1e…
+                   qx transcripts --class 8-2 --student 龙小雨      (a name or an id)
                    qx transcripts --session 7c1e… --reason 跟进安全提示
         """)
     @Option(name: .customLong("class"), help: "Your class, by code (8-2) or id.") var classRef: String?
-    @Option(help: "Only this student's sessions (their id).") var student: String?
+    @Option(help: "Only this student's sessions: their name (as listed) or id.") var student: String?
     @Option(help: "Read one session's messages.") var session: String?
     @Option(help: "Why you read it (required with --session; recorded in the audit log).") var reason: String?
     @OptionGroup var options: GlobalOptions
@@ -46,11 +46,11 @@ struct Transcripts: AsyncParsableCommand {
         case .ok(let ok): items = try ok.body.json.items
         case .default(let status, let problem): throw QXError(problem: problem, status: status)
         }
-        if let student { items = items.filter { $0.studentId == student.lowercased() } }
+        if let student { items = items.filter { $0.studentId == student.lowercased() || $0.studentName == student } }
         if options.output == .json { return try printJSON(items) }
         if items.isEmpty { return print("no companion sessions") }
         printTable(["session", "student", "lesson", "mode", "opened", "last message"], items.map {
-            [$0.id, $0.studentId, $0.lessonTitle, $0.mode.rawValue, TeacherInput.day($0.createdAt), $0.lastMessageAt.map(TeacherInput.day) ?? "—"]
+            [$0.id, $0.studentName ?? $0.studentId, $0.lessonTitle, $0.mode.rawValue, TeacherInput.day($0.createdAt), $0.lastMessageAt.map(TeacherInput.day) ?? "—"]
         })
         print("Read one with: qx transcripts --session ID --reason \"…\"")
     }

@@ -32,7 +32,7 @@ struct Progress: AsyncParsableCommand {
 
     private func render(_ p: Components.Schemas.AssignmentProgress) {
         let a = p.assignment
-        print(Terminal.bold("《\(a.lessonTitle)》") + "  class \(a.classId)" + (a.dueAt.map { "  due \(TeacherInput.day($0))" } ?? "")
+        print(Terminal.bold("《\(a.lessonTitle)》") + "  class \(a.className ?? a.classId)" + (a.dueAt.map { "  due \(TeacherInput.day($0))" } ?? "")
               + (a.withdrawnAt != nil ? "  (withdrawn)" : ""))
         let rows = p.students.map { r -> [String] in
             [r.name, r.opened ? "yes" : "no", String(r.minutes), String(r.messages), String(r.hintsUsed),

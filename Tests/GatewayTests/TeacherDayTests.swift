@@ -95,7 +95,7 @@ import TestSupport
                 let server = "http://127.0.0.1:\(client.port!)"
                 let r = f.platform.registry
                 let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-6")
-                let pupil = try await r.createUser(NewUser(username: "pupil.day", role: .student, schoolID: f.schoolA.id, birthDate: "2012-01-15",
+                let pupil = try await r.createUser(NewUser(username: "pupil.day", displayName: "杨小花", role: .student, schoolID: f.schoolA.id, birthDate: "2012-01-15",
                                                            password: GatewayFixture.password), actor: nil)
                 try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
                 try await r.addMember(classID: cls.id, userID: pupil.id, role: .student)
@@ -169,9 +169,13 @@ import TestSupport
                 #expect(row["opened"] as? Bool == true && (row["messages"] as? Int ?? 0) >= 1 && row["quizScore"] as? Int == result["score"] as? Int)
                 #expect(row["atRisk"] as? Bool == true && (row["flags"] as? Int ?? 0) >= 1, "\(row)")
                 let table = try await t(["progress", aid])
-                #expect(table.out.contains("at risk") && table.out.contains("1/1 opened"), "\(table.out)")
+                #expect(table.out.contains("at risk") && table.out.contains("1/1 opened") && table.out.contains("class 8-6"), "\(table.out)")
+                // and reads names and class codes, not ids
+                let listed = try await t(["transcripts", "--class", "8-6", "--student", "杨小花"])
+                #expect(listed.out.contains("杨小花") && !listed.out.contains(pupil.id.uuidString.lowercased()), "\(listed.out)\(listed.err)")
                 let sessions = try #require(Self.json(try await t(["transcripts", "--class", "8-6", "--output", "json"]).out) as? [[String: Any]])
                 let sid = try #require(sessions.first?["id"] as? String)
+                #expect(sessions.first?["studentName"] as? String == "杨小花", "\(sessions)")
                 #expect(try await t(["transcripts", "--session", sid]).status != 0, "reading a conversation needs a reason")
                 let transcript = try await t(["transcripts", "--session", sid, "--reason", "跟进安全提示"])
                 #expect(transcript.out.contains("好特征要满足哪几点"), "\(transcript.out)\(transcript.err)")

@@ -29,7 +29,9 @@ extension APIHandler {
     }
 
     func getAssignmentProgress(_ input: Operations.GetAssignmentProgress.Input) async throws -> Operations.GetAssignmentProgress.Output {
-        let (a, students) = try await companion.activity(in: try parseUUID(input.path.id, field: "id"), for: RequestScope.caller())
+        let caller = try RequestScope.caller()
+        let (a, students) = try await companion.activity(in: try parseUUID(input.path.id, field: "id"), for: caller)
+        let className = try await registry.classTaught(a.classID, by: caller).name
         let scores = try await assistant.quizScores(a.id)
         let now = Date()
         let rows = students.map { s -> Components.Schemas.StudentProgress in
@@ -49,7 +51,7 @@ extension APIHandler {
             messages: rows.reduce(0) { $0 + $1.messages }, hintsUsed: rows.reduce(0) { $0 + $1.hintsUsed }, quizSubmitted: submitted.count,
             quizAverage: submitted.isEmpty ? nil : submitted.reduce(0, +) / Double(submitted.count),
             flags: rows.reduce(0) { $0 + $1.flags }, atRisk: rows.filter(\.atRisk).count)
-        return .ok(.init(body: .json(.init(assignment: .init(a, lessonTitle: companion.lessonTitle(a.lessonSlug)), students: rows, totals: totals))))
+        return .ok(.init(body: .json(.init(assignment: .init(a, lessonTitle: companion.lessonTitle(a.lessonSlug), className: className), students: rows, totals: totals))))
     }
 }
 

@@ -89,8 +89,8 @@ extension CompanionMode {
 }
 
 extension Components.Schemas.Assignment {
-    init(_ a: AssignmentRecord, lessonTitle: String) {
-        self.init(id: a.id.uuidString.lowercased(), classId: a.classID.uuidString.lowercased(), lessonSlug: a.lessonSlug, lessonTitle: lessonTitle,
+    init(_ a: AssignmentRecord, lessonTitle: String, className: String? = nil) {
+        self.init(id: a.id.uuidString.lowercased(), classId: a.classID.uuidString.lowercased(), className: className, lessonSlug: a.lessonSlug, lessonTitle: lessonTitle,
                   companionMode: .init(rawValue: a.companionMode.rawValue) ?? .guided, opensAt: a.opensAt, dueAt: a.dueAt, note: a.note,
                   createdBy: a.createdBy.uuidString.lowercased(), createdAt: a.createdAt, quizId: a.quizID?.uuidString.lowercased(),
                   withdrawnAt: a.withdrawnAt)

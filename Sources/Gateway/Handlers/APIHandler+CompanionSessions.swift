@@ -32,9 +32,15 @@ extension APIHandler {
 
     func listClassCompanionSessions(_ input: Operations.ListClassCompanionSessions.Input) async throws -> Operations.ListClassCompanionSessions.Output {
         let page = try PageQuery(size: input.query.pageSize, token: input.query.pageToken)
-        let result = try await companion.classSessions(classID: try parseUUID(input.path.id, field: "id"), for: RequestScope.caller(), page: page,
-                                                       requestID: RequestScope.requestID)
-        return .ok(.init(body: .json(.init(items: result.items.map(sessionBody), nextPageToken: result.nextPageToken))))
+        let classID = try parseUUID(input.path.id, field: "id")
+        let result = try await companion.classSessions(classID: classID, for: RequestScope.caller(), page: page, requestID: RequestScope.requestID)
+        // The class's own members only: a teacher sees the names of the students they may already list.
+        let names = Dictionary(try await registry.memberNames(ofClasses: [classID]).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return .ok(.init(body: .json(.init(items: result.items.map { s in
+            var body = sessionBody(s)
+            body.studentName = names[s.studentID]
+            return body
+        }, nextPageToken: result.nextPageToken))))
     }
 
     func listCompanionMessages(_ input: Operations.ListCompanionMessages.Input) async throws -> Operations.ListCompanionMessages.Output {
