@@ -278,3 +278,17 @@ package.targets.append(
         swiftSettings: swiftSettings
     )
 )
+
+package.targets.append(
+    .executableTarget(
+        name: "roster-bench",
+        dependencies: [
+            "Gateway", "Registry", "Persistence",
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Benchmarks/rostering",
+        exclude: ["run", "make-package.py"],
+        swiftSettings: swiftSettings
+    )
+)

@@ -54,56 +54,74 @@ public struct CSVTable: Sendable {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw ImportRefused(issues: [ImportIssue(file: file, line: 1, reason: "the file is UTF-16; save it as UTF-8")])
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             let line = Self.firstInvalidLine(bytes)
             let hint = Self.looksLikeGBK(bytes) ? "it looks like GBK/GB18030 (as Excel on Chinese Windows saves it); convert it with: iconv -f GB18030 -t UTF-8"
                 : "it is not valid UTF-8"
             throw ImportRefused(issues: [ImportIssue(file: file, line: line, reason: "the file must be UTF-8: \(hint)")])
         }
         var records: [(Int, [String])] = []
-        var field = ""
-        var fields: [String] = []
         var inQuotes = false
-        var line = 1
         var recordLine = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
-        }
         var sawAny = false
-        while let c = next() {
-            sawAny = true
-            if inQuotes {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
+        var fields: [String] = []
+        // Quotes, commas and line breaks are ASCII, so the text is split on its UTF-8 bytes (checked
+        // valid above); a field's bytes become a String once it ends.
+        bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = b.count
+            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+            var field: [UInt8] = []
+            field.reserveCapacity(256)
+            var line = 1
+            var i = 0
+            sawAny = n > 0
+            while i < n {
+                let c = b[i]
+                if inQuotes {
+                    if c == quote {
+                        if i + 1 < n, b[i + 1] == quote {
+                            field.append(quote)
+                            i += 2
+                            continue
+                        }
+                        inQuotes = false
+                    } else {
+                        if c == lf { line += 1 }
+                        field.append(c)
+                    }
+                    i += 1
+                    continue
                 }
-                continue
+                switch c {
+                case quote where field.isEmpty:
+                    inQuotes = true
+                case comma:
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
+                case cr, lf:
+                    if c == cr, i + 1 < n, b[i + 1] == lf { i += 1 }
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
+                    records.append((recordLine, fields))
+                    fields = []
+                    fields.reserveCapacity(records[records.count - 1].1.count)
+                    line += 1
+                    recordLine = line
+                default:
+                    field.append(c)
+                }
+                i += 1
             }
-            switch c {
-            case "\"" where field.isEmpty: inQuotes = true
-            case ",": fields.append(field); field = ""
-            case "\r":
-                if let n = next(), n != "\n" { pending = n }
-                fallthrough
-            case "\n":
-                fields.append(field); field = ""
-                records.append((recordLine, fields)); fields = []
-                line += 1
-                recordLine = line
-            default: field.unicodeScalars.append(c)
+            if inQuotes { return }
+            if sawAny, !(fields.isEmpty && field.isEmpty) {
+                fields.append(String(decoding: field, as: UTF8.self))
+                records.append((recordLine, fields))
             }
         }
         if inQuotes {
             throw ImportRefused(issues: [ImportIssue(file: file, line: recordLine, reason: "a quoted field is never closed")])
         }
-        if sawAny, !(fields.isEmpty && field.isEmpty) { fields.append(field); records.append((recordLine, fields)) }
         records.removeAll { $0.1.count == 1 && $0.1[0].isEmpty }   // blank lines
         guard let first = records.first else {
             throw ImportRefused(issues: [ImportIssue(file: file, line: 1, reason: "the file is empty: it needs at least its header row")])

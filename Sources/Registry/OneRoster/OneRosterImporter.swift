@@ -30,13 +30,10 @@ extension RegistryService {
 
     func importOneRoster(_ package: OneRosterPackage, county: String?, by actor: Principal?) async throws -> OneRosterImportReport {
         if let actor { try actor.require(.admin, .schoolAdmin, to: "import rosters") }
+        // What earlier imports kept, read once: every check and write below looks rows up here.
+        let existing = try await KeptRecord.all(on: database.db)
         var known: [String: Set<String>] = [:]
-        var existing: [String: [String: RosterRecordModel]] = [:]
-        for file in OneRosterSpec.files {
-            let rows = try await RosterRecordModel.query(on: database.db).filter(\.$kind == file).all()
-            existing[file] = Dictionary(rows.map { ($0.sourcedID, $0) }, uniquingKeysWith: { a, _ in a })
-            known[file] = Set(existing[file]!.keys)
-        }
+        for file in OneRosterSpec.files { known[file] = Set((existing[file] ?? [:]).keys) }
         // A school admin's package describes their own school: its org becomes that school, which
         // keeps its name and county (so the package needs no county for it).
         var county = county
@@ -45,11 +42,15 @@ extension RegistryService {
         }
         var v = OneRosterValidator(package: package, regions: regions, county: county, known: known)
         // Usernames already held by someone this package does not describe.
-        let names = (package.tables["users"] ?? []).compactMap { $0.values["username"]?.trimmingCharacters(in: .whitespaces).lowercased() }
-        for chunk in stride(from: 0, to: names.count, by: 1000).map({ Array(names[$0..<min($0 + 1000, names.count)]) }) {
-            for u in try await UserModel.query(on: database.db).filter(\.$username ~~ chunk).all() { v.takenUsernames[u.username] = u.id }
+        let names = (package.tables["users"] ?? []).compactMap { $0.values["username"].map(RosterText.username) }
+        for start in stride(from: 0, to: names.count, by: 1000) {
+            let chunk = Array(names[start..<min(start + 1000, names.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try await TextRows.all("SELECT id, username FROM users WHERE username IN (\(marks))", binds: chunk, on: database.db) {
+                if let id = TextRows.uuid(row[0]), let name = row[1] { v.takenUsernames[name] = id }
+            }
         }
-        v.linkedUsers = Dictionary(existing["users"]!.compactMap { r in r.value.localID.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        v.linkedUsers = Dictionary((existing["users"] ?? [:]).compactMap { r in r.value.localID.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
         v.run()
         if let actor, actor.role == .schoolAdmin {
             let schools = package.tables["orgs"]?.filter { $0.values["type"] == "school" } ?? []

@@ -61,10 +61,13 @@ enum OneRosterSpec {
 
     /// A OneRoster grade code (`01`…`12`, or Qianxue's own `V1`…, `H1`…) as a Qianxue grade.
     static func grade(_ code: String) -> String? {
-        let c = code.trimmingCharacters(in: .whitespaces)
+        let c = RosterText.trimmed(code)
         if let n = Int(c), (1...12).contains(n) { return String(n) }
-        return ["V1", "V2", "V3", "H1", "H2", "H3", "H4"].contains(c.uppercased()) ? c.uppercased() : nil
+        let u = c.uppercased()
+        return otherGrades.contains(u) ? u : nil
     }
+
+    static let otherGrades: Set<String> = ["V1", "V2", "V3", "H1", "H2", "H3", "H4"]
 }
 
 import Foundation
