@@ -18,3 +18,14 @@ public enum DraftState: String, Sendable, CaseIterable, Codable {
     /// Students may see a draft only once it is published.
     public var visibleToStudents: Bool { self == .published }
 }
+
+/// What a member of staff is to a draft. Every one of them reads it and its versions; its author
+/// and the other teachers of its class edit it (under `If-Match`); only its author, the school's
+/// admin or a platform admin approves and publishes it — the teacher who asked for AI-written
+/// material answers for it, or the school does.
+enum DraftReader {
+    case author, coTeacher, schoolAdmin, admin
+
+    var mayEdit: Bool { self != .schoolAdmin }
+    var mayDecide: Bool { self != .coTeacher }
+}

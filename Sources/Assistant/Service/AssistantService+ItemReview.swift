@@ -35,7 +35,7 @@ extension AssistantService {
     /// is a new version and sends the draft back to `edited`; a change that changes nothing
     /// answers the draft as it is.
     public func reviewItem(_ id: UUID, item itemID: String, _ change: QuizItemChange, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
-        let m = try await owned(id, by: p, to: "review the items of")
+        let m = try await editable(id, by: p, to: "review the items of")
         try Self.check(ifMatch, m)
         var items = m.kind == DraftKind.quiz.rawValue ? QuizItem.decode(m.items ?? "[]") ?? [] : []
         guard let index = items.firstIndex(where: { $0.id == itemID }) else {

@@ -9,7 +9,7 @@ extension AssistantService {
     /// becomes `edited` and a new version is kept; editing an approved draft sends it back for
     /// approval. A published draft is final. One item at a time: `reviewItem`.
     public func edit(_ id: UUID, _ change: DraftEdit, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
-        let m = try await owned(id, by: p, to: "edit")
+        let m = try await editable(id, by: p, to: "edit")
         try Self.check(ifMatch, m)
         guard change.content != nil || change.items != nil else {
             throw AppError.validation("send content or items to change", field: "content")
@@ -47,7 +47,7 @@ extension AssistantService {
     /// Approves the version the teacher read (`If-Match`). A quiz is approved only once no item is
     /// pending and at least one is kept.
     public func approve(_ id: UUID, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
-        let m = try await owned(id, by: p, to: "approve")
+        let m = try await decidable(id, by: p, to: "approve")
         try Self.check(ifMatch, m)
         if m.kind == DraftKind.quiz.rawValue, let refusal = Self.unreviewed(QuizItem.decode(m.items ?? "[]") ?? [], draft: id) { throw refusal }
         try move(m, to: .approved)
@@ -58,17 +58,25 @@ extension AssistantService {
 
     /// Publishes an approved draft: from now on it may reach students (a quiz through an assignment).
     public func publish(_ id: UUID, ifMatch: String?, by p: Principal) async throws -> DraftRecord {
-        let m = try await owned(id, by: p, to: "publish")
+        let m = try await decidable(id, by: p, to: "publish")
         try Self.check(ifMatch, m)
         try move(m, to: .published)
         m.publishedAt = now().wholeMilliseconds
         return try await save(m, expecting: m.version, author: .teacher, by: p, note: "published")
     }
 
-    func owned(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
-        let m = try await visibleModel(id, for: p)
-        guard m.ownerID == p.userID || p.role == .admin else {
-            throw AppError.forbidden("only the teacher who asked for draft \(id) may \(action) it")
+    /// A draft the caller may change: its author's, or one made for a class they teach.
+    func editable(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
+        let (m, reader) = try await accessible(id, for: p)
+        guard reader.mayEdit else { throw AppError.forbidden("only the teachers of the draft's class may \(action) draft \(id)") }
+        return m
+    }
+
+    /// A draft the caller may approve or publish: its author, the school's admin, an admin.
+    func decidable(_ id: UUID, by p: Principal, to action: String) async throws -> DraftModel {
+        let (m, reader) = try await accessible(id, for: p)
+        guard reader.mayDecide else {
+            throw AppError.forbidden("only the teacher who asked for draft \(id) or the school's admin may \(action) it; you may edit it")
         }
         return m
     }

@@ -44,23 +44,35 @@ public struct AssistantService: Sendable {
         self.logger = logger
     }
 
-    /// A draft the caller may read: its owner, their school's admins, admins. Anyone else — every
-    /// student above all — gets 404, as if it did not exist.
+    /// A draft the caller may read: its author, the other teachers of the class it was made for,
+    /// their school's admins, admins. Anyone else — every student above all — gets 404, as if it
+    /// did not exist.
     public func draft(_ id: UUID, for p: Principal) async throws -> DraftRecord {
         DraftRecord(try await visibleModel(id, for: p))
     }
 
     func visibleModel(_ id: UUID, for p: Principal) async throws -> DraftModel {
-        guard p.role.isStaff, let m = try await DraftModel.find(id, on: database.db) else { throw AppError.notFound("draft \(id)") }
-        switch p.role {
-        case .admin: return m
-        case _ where m.ownerID == p.userID: return m
-        case .schoolAdmin where m.schoolID != nil && m.schoolID == p.schoolID: return m
-        default: throw AppError.notFound("draft \(id)")
-        }
+        try await accessible(id, for: p).model
     }
 
-    /// The caller's drafts (school admins: their school's), newest change first.
+    /// The draft and what the caller is to it (404 when they are nothing to it).
+    func accessible(_ id: UUID, for p: Principal) async throws -> (model: DraftModel, reader: DraftReader) {
+        guard p.role.isStaff, let m = try await DraftModel.find(id, on: database.db), let reader = try await reader(p, of: m) else {
+            throw AppError.notFound("draft \(id)")
+        }
+        return (m, reader)
+    }
+
+    private func reader(_ p: Principal, of m: DraftModel) async throws -> DraftReader? {
+        if p.role == .admin { return .admin }
+        if m.ownerID == p.userID { return .author }
+        if p.role == .schoolAdmin, m.schoolID != nil, m.schoolID == p.schoolID { return .schoolAdmin }
+        if p.role == .teacher, let cls = m.classID, (try? await registry.classTaught(cls, by: p)) != nil { return .coTeacher }
+        return nil
+    }
+
+    /// The caller's drafts and those made for the classes they teach (school admins: their
+    /// school's), newest change first.
     public func drafts(for p: Principal, kind: DraftKind?, state: DraftState?, lessonSlug: String?, page: PageQuery) async throws -> ListPage<DraftRecord> {
         try p.require(.teacher, .schoolAdmin, .admin, to: "list assistant drafts")
         var q = DraftModel.query(on: database.db)
@@ -69,7 +81,12 @@ public struct AssistantService: Sendable {
         case .schoolAdmin:
             guard let school = p.schoolID else { return ListPage(items: [], nextPageToken: nil) }
             q = q.filter(\.$schoolID == school)
-        default: q = q.filter(\.$ownerID == p.userID)
+        default:
+            let taught = Array(try await registry.classIDs(of: p.userID))
+            q = q.group(.or) { or in
+                or.filter(\.$ownerID == p.userID)
+                if !taught.isEmpty { or.filter(\.$classID ~~ taught) }
+            }
         }
         if let kind { q = q.filter(\.$kind == kind.rawValue) }
         if let state { q = q.filter(\.$state == state.rawValue) }
