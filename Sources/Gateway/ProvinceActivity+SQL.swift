@@ -19,9 +19,9 @@ struct ActivitySQL: Sendable {
         self.region = region
     }
 
-    /// The tables the steps write (analysed afterwards).
+    /// The tables the steps write or join (analysed afterwards; the province generator does not).
     static let tables = [
-        "assessment_attempts", Rollups.literacy, Rollups.usage, Rollups.teacherWeeks, Rollups.teacherWeekSeen, Rollups.enrolment,
+        "schools", "users", "classes", "memberships", "assessment_attempts", Rollups.literacy, Rollups.usage, Rollups.teacherWeeks, Rollups.teacherWeekSeen, Rollups.enrolment,
         "companion_sessions", "companion_messages", "companion_usage", "student_safety_flags", "inference_requests",
         "inference_usage_daily", "assistant_drafts", "assistant_draft_versions", "pd_completions",
     ]

@@ -64,5 +64,6 @@ public enum RegistryMigrations {
         ExtendSchoolsAndClasses(), CreatePilotProgramme(), SeedPilotSchools(), CreateRosterRecords(), CreateActivationCodes(), CreateSeedProgress(),
         IndexUsersBySchool(),
         AddUserFunctionalArea(),
+        IndexTeachersBySchool(),
     ]
 }

@@ -137,12 +137,17 @@ public struct SmallCellSuppression: Sendable {
 
     private func derivedCells(in sections: [ReportSection]) -> [(Cell, [Cell])] {
         let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($0.element.id, $0.offset) })
+        // Each section's rows by key (the first row of a key, as a search from the top finds it):
+        // a report by school has thousands of rows, and searching them for every cell was quadratic.
+        let rowIndex = sections.map { section in
+            Dictionary(section.rows.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        }
         var out: [(Cell, [Cell])] = []
         for d in derivations {
             guard let ts = index[d.target.section] else { continue }
             for (r, row) in sections[ts].rows.enumerated() {
                 let sources = d.sources.compactMap { src -> Cell? in
-                    guard let ss = index[src.section], let sr = sections[ss].rows.firstIndex(where: { $0.key == row.key }) else { return nil }
+                    guard let ss = index[src.section], let sr = rowIndex[ss][row.key] else { return nil }
                     return Cell(section: ss, row: sr, column: src.column)
                 }
                 out.append((Cell(section: ts, row: r, column: d.target.column), sources))
