@@ -134,3 +134,15 @@ import TestSupport
         }
     }
 }
+
+extension AssistantQuizTests.ScriptedEndpoint {
+    /// Runs `body` against a gateway whose inference endpoint is this one, served on loopback.
+    func serving(_ engine: DatabaseEngine = .sqlite, test: String = #function, _ body: @escaping @Sendable (GatewayFixture) async throws -> Void) async throws {
+        let upstream = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await upstream.test(.live) { model in
+            try await GatewayFixture.with(engine, test: test, configure: { c in
+                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
+            }, body)
+        }
+    }
+}
