@@ -123,7 +123,7 @@ enum QuizSchema {
                     "items": .object(["type": .string("string"), "minLength": .number(1), "maxLength": .number(120)]),
                 ]),
                 "keys": .object([
-                    "type": .string("array"), "minItems": .number(1), "maxItems": .number(4), "uniqueItems": .bool(true),
+                    "type": .string("array"), "minItems": .number(1), "maxItems": .number(4),
                     "items": .object(["type": .string("string"), "enum": .array(optionIDs.map(JSONValue.string))]),
                 ]),
                 "rationale": .object(["type": .string("string"), "minLength": .number(2), "maxLength": .number(500)]),
