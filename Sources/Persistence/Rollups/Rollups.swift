@@ -36,13 +36,15 @@ public struct Rollups: Sendable {
     /// levels by dimension key (`ALL`, `HM`, …), `-` for a dimension without an item.
     public func replaceLiteracy(school: UUID, term: String, band: String, previous: [String: String]?,
                                 current: [String: String], on db: any SQLDatabase) async throws {
-        if let previous {
-            for (dimension, level) in previous {
-                try await addLiteracy(school: school, term: term, band: band, dimension: dimension, level: level, students: -1, on: db)
-            }
-        }
-        for (dimension, level) in current {
-            try await addLiteracy(school: school, term: term, band: band, dimension: dimension, level: level, students: 1, on: db)
+        // Net changes only (a level that stays changes nothing), applied in one order — by dimension,
+        // then level — so that two students of a school finishing at once lock the rows they share
+        // in the same order: in dictionary order they deadlocked (40P01) at a few hundred answers a second.
+        var delta: [String: Int] = [:]
+        for (dimension, level) in previous ?? [:] { delta["\(dimension)\t\(level)", default: 0] -= 1 }
+        for (dimension, level) in current { delta["\(dimension)\t\(level)", default: 0] += 1 }
+        for (key, n) in delta.sorted(by: { $0.key < $1.key }) where n != 0 {
+            let parts = key.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            try await addLiteracy(school: school, term: term, band: band, dimension: parts[0], level: parts[1], students: n, on: db)
         }
     }
 
