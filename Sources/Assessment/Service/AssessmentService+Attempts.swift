@@ -60,9 +60,13 @@ extension AssessmentService {
     public func answer(_ id: UUID, itemID: String, answer: ItemAnswer, by p: Principal) async throws -> AttemptView {
         let m = try await own(id, by: p)
         guard m.status == AttemptStatus.inProgress.rawValue else { throw AppError.conflict("this attempt is finished") }
-        if try await ResponseModel.query(on: database.db).filter(\.$attemptID == id).filter(\.$itemID == itemID).first() != nil {
-            throw AppError.conflict("item \(itemID) was answered already")
-        }
+        // An adaptive attempt's state lists the items it has taken; a form's answers are read (it
+        // scores from them when it finishes).
+        let adaptive = m.kind != AttemptKind.form.rawValue
+        let test = adaptive ? try Self.decode(m.state) : nil
+        let earlier = adaptive ? [] : try await ResponseModel.query(on: database.db).filter(\.$attemptID == id).sort(\.$seq).all()
+        let answered = test?.responses.map(\.itemID) ?? earlier.map(\.itemID)
+        if answered.contains(itemID) { throw AppError.conflict("item \(itemID) was answered already") }
         guard m.currentItem == itemID, let item = items.bank.item(id: itemID) else {
             throw AppError.validation("item \(itemID) is not the one this attempt asks; answer \(m.currentItem ?? "none")", field: "itemId")
         }
@@ -71,37 +75,41 @@ extension AssessmentService {
         case .scored(_, _, let c): correct = c
         case .invalid(let reason): throw AppError.validation(reason, field: "answer")
         case .pendingTeacherScore:
-            guard m.kind == AttemptKind.form.rawValue else {
+            guard !adaptive else {
                 throw AppError.validation("item \(itemID) takes a written answer scored by the teacher", field: "text")
             }
             correct = nil
         }
-        let earlier = try await ResponseModel.query(on: database.db).filter(\.$attemptID == id).sort(\.$seq).all()
         let r = ResponseModel()
         r.attemptID = id
-        r.seq = earlier.count + 1
+        r.seq = answered.count + 1
         r.itemID = itemID
         r.answer = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
         r.correct = correct
         r.points = correct.map { $0 ? (item.rubric?.maxPoints ?? 1) : 0 }
         r.answeredAt = now()
-        m.answered = earlier.count + 1
-        if m.kind == AttemptKind.form.rawValue {
-            try formStep(m, responses: earlier + [r])
+        m.answered = answered.count + 1
+        if let test {
+            try adaptiveStep(m, test: test, itemID: itemID, correct: correct ?? false, answered: answered)
         } else {
-            try adaptiveStep(m, itemID: itemID, correct: correct ?? false, answered: earlier.map(\.itemID))
+            try formStep(m, responses: earlier + [r])
         }
         let finished = m.status == AttemptStatus.finished.rawValue
-        try await database.db.transaction { db in
-            try await r.create(on: db)
-            try await m.update(on: db)
-            if finished { try await countFinished(m, on: db) }
+        do {
+            try await database.db.transaction { db in
+                try await r.create(on: db)
+                try await m.update(on: db)
+                if finished { try await countFinished(m, on: db) }
+            }
+        } catch let e as any DatabaseError where e.isConstraintFailure {
+            // The same answer sent twice at once: the first one stored it.
+            throw AppError.conflict("item \(itemID) was answered already")
         }
         return try view(m)
     }
 
-    private func adaptiveStep(_ m: AttemptModel, itemID: String, correct: Bool, answered: [String]) throws {
-        var test = try Self.decode(m.state)
+    private func adaptiveStep(_ m: AttemptModel, test: AdaptiveTest, itemID: String, correct: Bool, answered: [String]) throws {
+        var test = test
         do {
             try test.record(itemID, correct: correct, pool: items.pool)
         } catch {

@@ -123,9 +123,8 @@ extension AssessmentService {
                 t.latest[r.term] = r
             }
         tally.closeStudent()
-        for (k, n) in tally.students {
-            try await Rollups().addLiteracy(school: k.school, term: k.term, band: k.band, dimension: k.dimension, level: k.level,
-                                            students: n, on: sql)
-        }
+        try await Rollups().addLiteracy(tally.students.map { k, n in
+            Rollups.LiteracyCount(school: k.school, term: k.term, band: k.band, dimension: k.dimension, level: k.level, students: n)
+        }, on: sql)
     }
 }

@@ -36,33 +36,54 @@ public struct Rollups: Sendable {
     /// levels by dimension key (`ALL`, `HM`, …), `-` for a dimension without an item.
     public func replaceLiteracy(school: UUID, term: String, band: String, previous: [String: String]?,
                                 current: [String: String], on db: any SQLDatabase) async throws {
-        // Net changes only (a level that stays changes nothing), applied in one order — by dimension,
-        // then level — so that two students of a school finishing at once lock the rows they share
-        // in the same order: in dictionary order they deadlocked (40P01) at a few hundred answers a second.
         var delta: [String: Int] = [:]
         for (dimension, level) in previous ?? [:] { delta["\(dimension)\t\(level)", default: 0] -= 1 }
         for (dimension, level) in current { delta["\(dimension)\t\(level)", default: 0] += 1 }
-        for (key, n) in delta.sorted(by: { $0.key < $1.key }) where n != 0 {
+        let changes = delta.compactMap { key, n -> LiteracyCount? in
+            guard n != 0 else { return nil }
             let parts = key.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            try await addLiteracy(school: school, term: term, band: band, dimension: parts[0], level: parts[1], students: n, on: db)
+            return LiteracyCount(school: school, term: term, band: band, dimension: parts[0], level: parts[1], students: n)
         }
+        try await addLiteracy(changes, on: db)
     }
 
-    /// Adds `n` students (fewer, when negative) to one literacy row; a row that comes to 0 goes, so
-    /// that the rollup holds the same rows as a rebuild from raw rows.
-    public func addLiteracy(school: UUID, term: String, band: String, dimension: String, level: String, students n: Int,
-                            on db: any SQLDatabase) async throws {
-        guard n != 0 else { return }
-        try await db.raw("""
-            INSERT INTO \(unsafeRaw: Self.literacy) (school_id, term, band, dimension, level, students)
-            VALUES (\(bind: school), \(bind: term), \(bind: band), \(bind: dimension), \(bind: level), \(bind: n))
-            ON CONFLICT (school_id, term, band, dimension, level)
-            DO UPDATE SET students = \(unsafeRaw: Self.literacy).students + excluded.students
-            """).run()
-        guard n < 0 else { return }
-        try await db.delete(from: Self.literacy).where("school_id", .equal, school).where("term", .equal, term)
-            .where("band", .equal, band).where("dimension", .equal, dimension).where("level", .equal, level)
-            .where("students", .equal, 0).run()
+    /// One literacy row's key and a number of students to add to it (fewer, when negative).
+    public struct LiteracyCount: Sendable {
+        public let school: UUID, term: String, band: String, dimension: String, level: String
+        public let students: Int
+
+        public init(school: UUID, term: String, band: String, dimension: String, level: String, students: Int) {
+            (self.school, self.term, self.band, self.dimension, self.level, self.students) = (school, term, band, dimension, level, students)
+        }
+
+        var sortKey: String { "\(school.uuidString)\t\(term)\t\(band)\t\(dimension)\t\(level)" }
+    }
+
+    /// Adds students to literacy rows (each key once) in one upsert per 500 rows; rows that come to
+    /// 0 go, so that the rollup holds the same rows as a rebuild from raw rows. Rows are written in
+    /// one order (by key), so that two students of a school finishing at once lock the rows they
+    /// share in the same order (in dictionary order they deadlocked, 40P01, at a few hundred
+    /// answers a second), and a finish holds its row locks for two statements, not one per row.
+    public func addLiteracy(_ counts: [LiteracyCount], on db: any SQLDatabase) async throws {
+        let rows = counts.filter { $0.students != 0 }.sorted { $0.sortKey < $1.sortKey }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let chunk = rows[start..<min(rows.count, start + 500)]
+            let values = chunk.map { r -> SQLQueryString in
+                "(\(bind: r.school), \(bind: r.term), \(bind: r.band), \(bind: r.dimension), \(bind: r.level), \(bind: r.students))"
+            }
+            try await db.raw("""
+                INSERT INTO \(unsafeRaw: Self.literacy) (school_id, term, band, dimension, level, students)
+                VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (school_id, term, band, dimension, level)
+                DO UPDATE SET students = \(unsafeRaw: Self.literacy).students + excluded.students
+                """).run()
+        }
+        let emptied = Dictionary(grouping: rows.filter { $0.students < 0 }) { "\($0.school.uuidString)\t\($0.term)\t\($0.band)" }
+        for key in emptied.keys.sorted() {
+            let r = emptied[key]![0]
+            try await db.delete(from: Self.literacy).where("school_id", .equal, r.school).where("term", .equal, r.term)
+                .where("band", .equal, r.band).where("students", .equal, 0).run()
+        }
     }
 
     /// Empties every rollup table (before a rebuild from raw rows).
