@@ -111,4 +111,13 @@ public struct AcademicTerm: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(startYear)-\(startYear + 1)-\(half)" }
+
+    /// The term's first day, `YYYY-MM-DD`: 1 September or 1 February.
+    public var firstDay: String { half == 1 ? "\(startYear)-09-01" : "\(startYear + 1)-02-01" }
+    /// The term's last day: 31 January or 31 August.
+    public var lastDay: String { half == 1 ? "\(startYear + 1)-01-31" : "\(startYear + 1)-08-31" }
+    /// The instant the term begins and the instant the next one begins (midnight in Asia/Shanghai):
+    /// a time `t` is in the term when `start <= t < end`.
+    public var start: Date { PlatformCalendar.calendar.date(from: PlatformCalendar.parseDay(firstDay)!)! }
+    public var end: Date { PlatformCalendar.calendar.date(from: PlatformCalendar.parseDay(PlatformCalendar.day(lastDay, plus: 1)!)!)! }
 }

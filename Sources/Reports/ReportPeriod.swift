@@ -14,13 +14,8 @@ public struct ReportPeriod: Sendable, Equatable {
             guard let t = AcademicTerm(term) else {
                 throw AppError.validation("period '\(term)' is not a term such as 2026-2027-1", field: "period")
             }
-            if t.half == 1 {
-                self.from = "\(t.startYear)-09-01"
-                self.to = "\(t.startYear + 1)-01-31"
-            } else {
-                self.from = "\(t.startYear + 1)-02-01"
-                self.to = "\(t.startYear + 1)-08-31"
-            }
+            self.from = t.firstDay
+            self.to = t.lastDay
             return
         }
         guard let from, let to else {

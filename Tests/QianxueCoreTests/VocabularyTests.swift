@@ -44,6 +44,18 @@ import Testing
         #expect(AcademicTerm("2026-2027-3") == nil)
     }
 
+    @Test func aTermRunsFromMidnightInShanghaiToTheNextTermsFirstMidnight() throws {
+        let autumn = try #require(AcademicTerm("2026-2027-1")), spring = try #require(AcademicTerm("2026-2027-2"))
+        #expect((autumn.firstDay, autumn.lastDay) == ("2026-09-01", "2027-01-31"))
+        #expect((spring.firstDay, spring.lastDay) == ("2027-02-01", "2027-08-31"))
+        #expect(autumn.end == spring.start)
+        // 2026-08-31 16:00 UTC is midnight of 1 September in Guizhou.
+        #expect(autumn.start == Date(timeIntervalSince1970: 1_788_192_000))
+        #expect(AcademicTerm(containing: autumn.start) == autumn)
+        #expect(AcademicTerm(containing: autumn.end.addingTimeInterval(-1)) == autumn)
+        #expect(AcademicTerm(containing: spring.end) == AcademicTerm("2027-2028-1"))
+    }
+
     @Test func aDayIsACalendarDayInShanghai() {
         // 2026-11-29 17:30 UTC is already 30 November in Guizhou.
         let instant = Date(timeIntervalSince1970: 1_795_973_400)

@@ -77,8 +77,10 @@ extension AssessmentService {
     /// The student's finished attempts of a term as stored, their rows locked to the end of the
     /// transaction: a finish and a rescore of the same student then each replace what the other left.
     private func finishedResults(of student: UUID, term: String, on sql: any SQLDatabase) async throws -> [CountedResult] {
-        try await sql.select().columns(CountedResult.columns).from(AttemptModel.schema)
+        guard let t = AcademicTerm(term) else { return [] }
+        return try await sql.select().columns(CountedResult.columns).from(AttemptModel.schema)
             .where("student_id", .equal, student).where("status", .equal, AttemptStatus.finished.rawValue)
+            .where("finished_at", .greaterThanOrEqual, t.start).where("finished_at", .lessThan, t.end)
             .for(.update).all().map(CountedResult.init(row:)).filter { $0.term == term }
     }
 
