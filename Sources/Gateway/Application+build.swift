@@ -42,7 +42,8 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
                              audit: platform.audit, metrics: metrics, inference: inference, companion: platform.companion, assessment: platform.assessment,
                              assistant: platform.assistant, reports: platform.reports, contract: try ContractDocuments())
     // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
-    try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]))
+    try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]),
+                                 middlewares: [SignInRequirement(publicOperations: handler.contract.publicOperations)])
     return router
 }
 

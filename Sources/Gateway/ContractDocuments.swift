@@ -9,19 +9,25 @@ struct ContractDocuments: Sendable {
     let html: String
     /// Every `METHOD /path` the contract declares, with `{param}` path segments.
     let operations: Set<String>
+    /// The operationIds that the contract lets anyone call (`security: []`); every other needs a caller.
+    let publicOperations: Set<String>
 
     init() throws {
         yaml = try APIContract.document()
         guard let root = try Yams.load(yaml: String(decoding: yaml, as: UTF8.self)) as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile)
         }
-        var ops = Set<String>()
+        var ops = Set<String>(), open = Set<String>()
+        let security = root["security"] as? [Any] ?? []
         for (path, item) in (root["paths"] as? [String: Any]) ?? [:] {
-            for method in ((item as? [String: Any]) ?? [:]).keys where DocsPage.methods.contains(method) {
+            for (method, op) in (item as? [String: Any]) ?? [:] where DocsPage.methods.contains(method) {
                 ops.insert("\(method.uppercased()) \(path)")
+                let op = op as? [String: Any] ?? [:]
+                if ((op["security"] as? [Any]) ?? security).isEmpty, let id = op["operationId"] as? String { open.insert(id) }
             }
         }
         operations = ops
+        publicOperations = open
         html = DocsPage.render(root)
     }
 }
