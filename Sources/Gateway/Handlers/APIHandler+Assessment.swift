@@ -15,13 +15,17 @@ extension APIHandler {
     }
 
     func answerAssessmentItem(_ input: Operations.AnswerAssessmentItem.Input) async throws -> Operations.AnswerAssessmentItem.Output {
+        let caller = try RequestScope.caller()
+        let id = try parseUUID(input.path.id, field: "id")
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the answer as JSON") }
         let given = [b.choice.map { ItemAnswer.choice($0) }, b.choices.map { ItemAnswer.choices(Set($0)) }, b.order.map { ItemAnswer.order($0) },
                      b.text.map { ItemAnswer.text($0) }].compactMap { $0 }
         guard given.count == 1, let answer = given.first else {
+            // Only the attempt's student hears what is wrong with an answer: to anyone else it does not exist (404).
+            _ = try await assessment.attempt(id, by: caller)
             throw AppError.validation("give exactly one of choice, choices, order or text", field: "answer")
         }
-        let view = try await assessment.answer(try parseUUID(input.path.id, field: "id"), itemID: b.itemId, answer: answer, by: RequestScope.caller())
+        let view = try await assessment.answer(id, itemID: b.itemId, answer: answer, by: caller)
         return .ok(.init(body: .json(.init(view))))
     }
 
