@@ -124,6 +124,7 @@ extension CompanionService {
 
     /// A school's rules as its staff see them (its staff, admins).
     public func schoolRules(_ school: UUID, for p: Principal) async throws -> SchoolCompanionRules {
+        try p.require(.teacher, .schoolAdmin, .admin, to: "read the school's companion rules")
         guard p.role == .admin || p.schoolID == school, try await registry.school(school) != nil else { throw AppError.notFound("school \(school)") }
         return try await schoolRules(school)
     }
