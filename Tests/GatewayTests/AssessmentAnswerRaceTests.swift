@@ -1,0 +1,76 @@
+import Assessment
+import SQLKit
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import QianxueCore
+import Registry
+import Testing
+import TestSupport
+
+/// The same answer sent several times at once (a double tap, a client retrying on a slow network):
+/// one is stored, the others get 409, and the attempt moves on by one item.
+@Suite struct AssessmentAnswerRaceTests {
+    @Test(arguments: TestDatabase.engines)
+    func answersRacingInForOneItemAreStoredOnce(engine: DatabaseEngine) async throws {
+        let flow = AssessmentFlowTests()
+        try await GatewayFixture.with(engine) { f in
+            try await f.app().test(.router) { client in
+                let r = f.platform.registry
+                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-6")
+                let s = try await r.createUser(NewUser(username: "student.race", role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
+                                                       password: GatewayFixture.password), actor: nil)
+                try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
+                try await r.addMember(classID: cls.id, userID: s.id, role: .student)
+                let token = try await f.token(client, s)
+                let teacher = try await f.token(client, f.teacherA)
+                let iso = ISO8601DateFormatter()
+                _ = try await flow.post(client, teacher, "/v1/classes/\(cls.id)/assessment-windows",
+                                        ["kind": "adaptive", "from": iso.string(from: Date().addingTimeInterval(-60)),
+                                         "until": iso.string(from: Date().addingTimeInterval(86_400))])
+                let started = try await flow.post(client, token, "/v1/assessment/attempts", ["kind": "adaptive"])
+                let id = try #require(started.json["id"] as? String)
+                var item = try #require((started.json["item"] as? [String: Any])?["id"] as? String)
+
+                let student = try await f.platform.accounts.authenticate(token: token).principal
+                let attempt = try #require(UUID(uuidString: id))
+                for round in 0..<3 {
+                    let answer = Self.itemAnswer(flow.answer(for: item, correct: round % 2 == 0))
+                    let assessment = f.platform.assessment, shown = item
+                    let outcomes = await withTaskGroup(of: String.self) { group in
+                        for _ in 0..<6 {
+                            group.addTask {
+                                do {
+                                    _ = try await assessment.answer(attempt, itemID: shown, answer: answer, by: student)
+                                    return "stored"
+                                } catch let e as AppError {
+                                    return e.type.rawValue
+                                } catch {
+                                    return "\(error)"
+                                }
+                            }
+                        }
+                        return await group.reduce(into: [String]()) { $0.append($1) }
+                    }
+                    #expect(outcomes.filter { $0 == "stored" }.count == 1, "round \(round): \(outcomes)")
+                    #expect(outcomes.filter { $0 == ProblemType.conflict.rawValue }.count == 5, "round \(round): \(outcomes)")
+                    let now = try await client.execute(uri: "/v1/assessment/attempts/\(id)", method: .get, headers: bearer(token)) { $0 }
+                    #expect(now.json["answered"] as? Int == round + 1, "\(now.text)")
+                    item = try #require((now.json["item"] as? [String: Any])?["id"] as? String)
+                }
+                let stored = try await f.platform.database.sql.raw("""
+                    SELECT seq, item_id FROM assessment_responses WHERE attempt_id = \(bind: UUID(uuidString: id)!) ORDER BY seq
+                    """).all()
+                #expect(try stored.map { try $0.decode(column: "seq", as: Int.self) } == [1, 2, 3])
+            }
+        }
+    }
+
+    /// The answer body of `AssessmentFlowTests.answer(for:correct:)` as the service takes it.
+    static func itemAnswer(_ body: [String: Any]) -> ItemAnswer {
+        if let c = body["choice"] as? String { return .choice(c) }
+        if let cs = body["choices"] as? [String] { return .choices(Set(cs)) }
+        if let o = body["order"] as? [String] { return .order(o) }
+        return .text(body["text"] as? String ?? "")
+    }
+}
