@@ -32,6 +32,10 @@ public struct AppConfig: Sendable {
     /// Sustained requests per minute per signed-in user, and per client address.
     public var userRequestsPerMinute = 600
     public var addressRequestsPerMinute = 1200
+    /// Requests worked on at once (inference streams aside); past it a request waits up to
+    /// `admissionWait`, then answers 503 with Retry-After. 0 turns the bound off.
+    public var maxConcurrentRequests = 64
+    public var admissionWait: Duration = .milliseconds(500)
     /// Serves the bare `/bench/plain` JSON route used by the gateway benchmark.
     public var benchmarkRoutes = false
     public var tokenLifetime: TimeInterval = 12 * 3600
@@ -93,6 +97,8 @@ extension AppConfig {
         .init(env: "QIANXUE_ENV", flag: nil, defaultValue: "development", meaning: "development | production"),
         .init(env: "QIANXUE_RATE_LIMIT_USER_RPM", flag: nil, defaultValue: "600", meaning: "requests per minute per signed-in user (0: off)"),
         .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
+        .init(env: "QIANXUE_MAX_CONCURRENT_REQUESTS", flag: nil, defaultValue: "64", meaning: "requests worked on at once (inference streams aside); past it a request waits, then answers 503 with Retry-After (0: off)"),
+        .init(env: "QIANXUE_ADMISSION_WAIT", flag: nil, defaultValue: "0.5", meaning: "seconds a request may wait for one of those places"),
         .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
     ]
 
@@ -181,6 +187,7 @@ extension AppConfig {
             ("qianxue.inference.totalTimeout", "QIANXUE_INFERENCE_TOTAL_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.inferenceSettings.total = d }),
             ("qianxue.inference.breakerCooldown", "QIANXUE_INFERENCE_BREAKER_COOLDOWN", { (c: inout AppConfig, d: Duration) in c.breakerCoolDown = d }),
             ("qianxue.inference.queueTimeout", "QIANXUE_INFERENCE_QUEUE_TIMEOUT", { (c: inout AppConfig, d: Duration) in c.scheduler.queueDeadline = d }),
+            ("qianxue.admissionWait", "QIANXUE_ADMISSION_WAIT", { (c: inout AppConfig, d: Duration) in c.admissionWait = d }),
         ] as [(ConfigKey, String, (inout AppConfig, Duration) -> Void)] {
             guard let v = text(key) else { continue }
             guard let seconds = Double(v), seconds > 0, seconds <= 3600 else {
@@ -213,6 +220,12 @@ extension AppConfig {
             guard let v = text(key) else { continue }
             guard let n = Int(v), n >= 0 else { throw ConfigError(key: env, problem: "'\(v)' is not a whole number of requests per minute (0 turns the limit off)") }
             assign(&c, n)
+        }
+        if let v = text("qianxue.maxConcurrentRequests") {
+            guard let n = Int(v), (0...100_000).contains(n) else {
+                throw ConfigError(key: "QIANXUE_MAX_CONCURRENT_REQUESTS", problem: "'\(v)' is not a whole number from 0 (off) to 100000")
+            }
+            c.maxConcurrentRequests = n
         }
         if let v = text("qianxue.benchRoutes") {
             guard let b = Bool(v.lowercased()) ?? (v == "1" ? true : v == "0" ? false : nil) else {

@@ -21,6 +21,7 @@ struct GatewayPipeline: RouterMiddleware {
     let addressLimiter: RateLimiter
     let bodyLimit: BodyLimit
     let idempotency: IdempotencyGuard
+    let admission: AdmissionGate
 
     /// Probes and scrapes are never rate limited.
     static let unlimited: Set<String> = ["/health", "/ready", "/metrics"]
@@ -34,7 +35,9 @@ struct GatewayPipeline: RouterMiddleware {
 
         var response: Response
         do {
-            response = try await inner(request, context: context, next: next)
+            response = try await admission.admitted(method: request.method.rawValue, path: request.uri.path) {
+                try await inner(request, context: context, next: next)
+            }
         } catch {
             let problem = ProblemRenderer.appError(from: error)
             if problem.type.status >= 500 {
