@@ -35,7 +35,7 @@ final class FaultModelEndpoint: Sendable {
                                 body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"CUDA out of memory","type":"server_error"}}"#)))
             case .hang:
                 // long past the gateway's first-token deadline (1 s in the tests), short enough not to hold up the test's end
-                return Self.stream { _ in try await Task.sleep(for: .seconds(5)) }
+                return Self.stream { _ in try await Task.sleep(for: .seconds(8)) }
             case .reset:
                 return Self.stream { w in
                     try await w.write(Self.chunk("同学们好，"))
