@@ -6,8 +6,8 @@
 -- FILE has one request a line: name, weight, method, path, bearer token, body (tab-separated; an
 -- empty token or body is left out). RATE is the requests per second of the whole run, paced per
 -- thread on a monotonic clock (open loop while enough connections are free). MODE `mix` draws
--- each request by weight; `own` gives thread N the N-th line only (a student's own chat session:
--- a student has one stream at a time, so two threads never share one). done() appends one JSON
+-- each request by weight; `own` gives thread N the (N + BENCH_OFFSET)-th line only (a student's own
+-- chat session: a student has one stream at a time, so two threads never share one). done() appends one JSON
 -- line to BENCH_OUT with the counts and wrk's latency percentiles (microseconds).
 
 local ffi = require("ffi")
@@ -67,7 +67,9 @@ function init(args)
   interval = 1000 * nthreads / rate
   next_slot = now_ms()
   if mode == "own" then
-    own = templates[((index - 1) % #templates) + 1]
+    -- BENCH_OFFSET moves the threads to other students from one phase to the next: a reply cut off
+    -- at a phase's end may still be generated (and stored) while the next phase begins.
+    own = templates[((index - 1 + tonumber(os.getenv("BENCH_OFFSET") or "0")) % #templates) + 1]
   else
     pool = {}
     for i, t in ipairs(templates) do
