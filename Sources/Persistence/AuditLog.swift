@@ -36,6 +36,13 @@ public struct AuditRecord: Sendable {
     public let hash: String
 }
 
+/// What a walk of the chain found: how many events link up, the last hash, and the first problem.
+public struct AuditCheck: Sendable, Equatable {
+    public let events: Int
+    public let tip: String
+    public let problem: String?
+}
+
 /// The platform's one append-only, hash-chained audit log. Every row holds the hash of the previous
 /// one; the chain's tip is kept in its own row so a deleted last event is detectable too.
 public struct AuditLog: Sendable {
@@ -100,30 +107,50 @@ public struct AuditLog: Sendable {
 
     /// Walks the whole chain and the tip; returns the first problem found, or nil when intact.
     public func verify() async throws -> String? {
+        try await check().problem
+    }
+
+    /// Walks the whole chain and compares its end with the tip row: an altered event no longer
+    /// hashes to its stored hash, an inserted or deleted one breaks the links or the numbering, and a
+    /// deleted last event leaves the tip pointing past the end. A tip rewound by its seq and hash
+    /// alone still carries the time of the append it recorded.
+    public func check() async throws -> AuditCheck {
         var prev = Self.genesisHash
         var expectedSeq = 1
         var after = 0
+        var lastAt: Date?
         while true {
             let batch = try await records(afterSeq: after, limit: 1000)
             if batch.isEmpty { break }
             for r in batch {
-                if r.seq != expectedSeq { return "event \(expectedSeq) is missing (found \(r.seq) next)" }
-                if r.prevHash != prev { return "event \(r.seq) does not link to the event before it" }
+                let count = expectedSeq - 1
+                if r.seq != expectedSeq {
+                    return AuditCheck(events: count, tip: prev, problem: r.seq > expectedSeq
+                        ? "event \(expectedSeq) is missing (found \(r.seq) next)" : "event \(r.seq) is out of order")
+                }
+                if r.prevHash != prev { return AuditCheck(events: count, tip: prev, problem: "event \(r.seq) does not link to the event before it") }
                 if Self.hash(seq: r.seq, at: r.at, event: r.event, prevHash: r.prevHash) != r.hash {
-                    return "event \(r.seq) was altered"
+                    return AuditCheck(events: count, tip: prev, problem: "event \(r.seq) was altered")
                 }
                 prev = r.hash
+                lastAt = r.at
                 expectedSeq += 1
                 after = r.seq
             }
         }
+        let count = expectedSeq - 1
         guard let tip = try await AuditChainTip.find(AuditChainTip.singletonID, on: database.db) else {
-            return "the chain's tip row is missing"
+            return AuditCheck(events: count, tip: prev, problem: "the chain's tip row is missing")
         }
-        if tip.seq != expectedSeq - 1 || tip.hash != prev {
-            return "the chain ends at event \(expectedSeq - 1) but its tip says \(tip.seq): events were deleted or added"
+        if tip.seq != count || tip.hash != prev {
+            return AuditCheck(events: count, tip: prev,
+                              problem: "the chain ends at event \(count) but its tip says \(tip.seq): events were deleted or added")
         }
-        return nil
+        if let lastAt, Self.millisecondDate(tip.updatedAt) != Self.millisecondDate(lastAt) {
+            return AuditCheck(events: count, tip: prev,
+                              problem: "the tip names event \(count) but was written at another time: it was rewound (events after \(count) were deleted)")
+        }
+        return AuditCheck(events: count, tip: prev, problem: nil)
     }
 
     static func record(_ m: AuditEventModel) -> AuditRecord {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Persistence
+
+/// `qianxue audit verify`: walks the audit trail's hash chain up to its tip.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the append-only audit trail.",
+        subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the audit trail's hash chain and its tip (works while the server runs).",
+            discussion: """
+            Prints 'intact: N events, tip <hash prefix>' and exits 0, or names the first altered,
+            inserted or deleted event (the last one included) and exits 1. Uses the same database
+            as serve (DATABASE_URL or --data-dir); applies no migrations.
+            """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let config = try await CLI.config(flags: database.flags)
+            var logger = CLI.logger
+            logger.logLevel = .warning
+            let db: DatabaseStack
+            do {
+                db = try await DatabaseStack.open(config.database, logger: logger)
+            } catch {
+                throw CommandFailure("cannot open \(config.database): \(error)")
+            }
+            let check: AuditCheck
+            do {
+                check = try await AuditLog(database: db).check()
+                await db.shutdown()
+            } catch {
+                await db.shutdown()
+                throw CommandFailure("cannot read the audit trail on \(config.database): \(error)")
+            }
+            if let problem = check.problem {
+                print("broken: \(problem) (the chain is intact up to event \(check.events))")
+                throw ExitCode.failure
+            }
+            print("intact: \(check.events) events, tip \(check.tip.prefix(16))")
+        }
+    }
+}
