@@ -129,7 +129,7 @@ import Testing
         let c = try JSONDecoder().decode(AdaptiveTest.Configuration.self, from: Data(json.utf8))
 
         // then the rest keeps its defaults, the other bands their provisional priors
-        #expect(c.targetSE == 0.3 && c.maxItems == 25 && c.exposure.randomesque == 8 && c.exposure.sympsonHetter)
+        #expect(c.targetSE == 0.3 && c.maxItems == 25 && c.exposure.randomesque == 10 && c.exposure.sympsonHetter)
         #expect(c.prior(for: .junior) == BandPrior(mean: 0.2, standardDeviation: 0.9))
         #expect(c.prior(for: .senior) == BandPrior.provisional[.senior])
         #expect(c.contentTargets == .even)

@@ -34,11 +34,14 @@ import TestSupport
 
                 let student = try await f.platform.accounts.authenticate(token: token).principal
                 let attempt = try #require(UUID(uuidString: id))
+                // SQLite serialises the racers on its one connection: fewer of them keep the test
+                // inside the pool's wait when the machine is busy.
+                let racers = engine == .sqlite ? 3 : 6
                 for round in 0..<3 {
                     let answer = Self.itemAnswer(flow.answer(for: item, correct: round % 2 == 0))
                     let assessment = f.platform.assessment, shown = item
                     let outcomes = await withTaskGroup(of: String.self) { group in
-                        for _ in 0..<6 {
+                        for _ in 0..<racers {
                             group.addTask {
                                 do {
                                     _ = try await assessment.answer(attempt, itemID: shown, answer: answer, by: student)
@@ -53,7 +56,7 @@ import TestSupport
                         return await group.reduce(into: [String]()) { $0.append($1) }
                     }
                     #expect(outcomes.filter { $0 == "stored" }.count == 1, "round \(round): \(outcomes)")
-                    #expect(outcomes.filter { $0 == ProblemType.conflict.rawValue }.count == 5, "round \(round): \(outcomes)")
+                    #expect(outcomes.filter { $0 == ProblemType.conflict.rawValue }.count == racers - 1, "round \(round): \(outcomes)")
                     let now = try await client.execute(uri: "/v1/assessment/attempts/\(id)", method: .get, headers: bearer(token)) { $0 }
                     #expect(now.json["answered"] as? Int == round + 1, "\(now.text)")
                     item = try #require((now.json["item"] as? [String: Any])?["id"] as? String)

@@ -58,14 +58,17 @@ public struct AdaptiveSimulation: Sendable {
         public var maxExposureRate: Double { exposureRates.values.max() ?? 0 }
     }
 
-    /// Runs one test per ability for students of `band`.
-    public func run(band: GradeBand, abilities: [Double], using generator: inout some RandomNumberGenerator) -> Report {
+    /// Runs one test per ability for students of `band`. The simulees answer by the pool's own
+    /// parameters, or by `truth`'s when given (the test then runs on estimates of the true ones,
+    /// as a calibrated bank does).
+    public func run(band: GradeBand, abilities: [Double], answeringBy truth: ItemPool? = nil,
+                    using generator: inout some RandomNumberGenerator) -> Report {
         var estimates = [AbilityEstimate](), lengths = [Int](), reasons = [AdaptiveTest.StopReason]()
         var administrations = [String: Int]()
         for theta in abilities {
             var test = AdaptiveTest(band: band, configuration: configuration, pool: pool)
             while let id = test.next(from: pool, using: &generator) {
-                let p = pool.item(id: id)!.parameters.probability(theta)
+                let p = (truth ?? pool).item(id: id)!.parameters.probability(theta)
                 // The item was chosen from this pool just above, so recording it cannot fail.
                 try! test.record(id, correct: Double.random(in: 0..<1, using: &generator) < p, pool: pool)
                 administrations[id, default: 0] += 1
