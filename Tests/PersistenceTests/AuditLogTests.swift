@@ -34,7 +34,9 @@ import TestSupport
         try await TestDatabase.with(engine, migrations: Self.migrations, key: "persistence") { db in
             let log = AuditLog(database: db)
             for i in 0..<3 { try await log.append(AuditEvent(actorID: nil, actorRole: nil, action: "test.\(i)")) }
-            try await db.sql.raw("UPDATE audit_events SET target_id = 'someone-else' WHERE seq = 2").run()
+            try await AuditTamperTests.withTriggersOff(db) {
+                try await db.sql.raw("UPDATE audit_events SET target_id = 'someone-else' WHERE seq = 2").run()
+            }
             #expect(try await log.verify() == "event 2 was altered")
         }
     }
@@ -44,7 +46,7 @@ import TestSupport
         try await TestDatabase.with(engine, migrations: Self.migrations, key: "persistence") { db in
             let log = AuditLog(database: db)
             for i in 0..<3 { try await log.append(AuditEvent(actorID: nil, actorRole: nil, action: "test.\(i)")) }
-            try await db.sql.raw("DELETE FROM audit_events WHERE seq = 3").run()
+            try await AuditTamperTests.withTriggersOff(db) { try await db.sql.raw("DELETE FROM audit_events WHERE seq = 3").run() }
             let problem = try #require(try await log.verify())
             #expect(problem.contains("deleted"))
         }
