@@ -57,6 +57,8 @@ extension AccountService {
         else {
             try await checkThrottle("activate:" + username)
             try await recordFailure("activate:" + username)
+            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.activate_failed", targetType: "user",
+                                              targetID: username, requestID: requestID))
             throw refused
         }
         let usedAt = now()

@@ -49,7 +49,14 @@ public struct AccountService: Sendable {
         guard !username.isEmpty, !password.isEmpty else {
             throw AppError.validation("username and password are both required", field: username.isEmpty ? "username" : "password")
         }
-        try await checkThrottle(username)
+        do {
+            try await checkThrottle(username)
+        } catch let refused as AppError {
+            // A refused attempt is a failed login too, and the one an attacker makes most.
+            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.login_throttled", targetType: "user",
+                                              targetID: username, requestID: requestID))
+            throw refused
+        }
         let user = try await UserModel.query(on: database.db).filter(\.$username == username).first()
         let ok = try await hasher.verify(password, hash: user?.passwordHash ?? decoyHash) && user?.passwordHash != nil
         guard ok, let user, let userID = user.id else {

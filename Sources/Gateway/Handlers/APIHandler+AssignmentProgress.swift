@@ -33,6 +33,8 @@ extension APIHandler {
         let (a, students) = try await companion.activity(in: try parseUUID(input.path.id, field: "id"), for: caller)
         let className = try await registry.classTaught(a.classID, by: caller).name
         let scores = try await assistant.quizScores(a.id)
+        try await auditStaffAccess("assignment.progress.read", targetType: "assignment", targetID: a.id.uuidString, purpose: "class progress",
+                                   detail: "class=\(a.classID.uuidString) students=\(students.count)")
         let now = Date()
         let rows = students.map { s -> Components.Schemas.StudentProgress in
             let quiz = scores[s.studentID]

@@ -37,8 +37,10 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the member as JSON") }
         let c = try await registry.visibleClass(classID, to: caller)
         try await registry.requireSchoolAdmin(c.schoolID, caller, to: "change class membership")
-        try await registry.addMember(classID: classID, userID: try parseUUID(b.userId, field: "userId"),
-                                     role: Role(rawValue: b.role.rawValue)!)
+        let member = try parseUUID(b.userId, field: "userId")
+        try await registry.addMember(classID: classID, userID: member, role: Role(rawValue: b.role.rawValue)!)
+        try await auditStaffAccess("class.member.add", targetType: "class", targetID: classID.uuidString, purpose: "class membership",
+                                   detail: "user=\(member.uuidString) role=\(b.role.rawValue)")
         return .noContent(.init())
     }
 

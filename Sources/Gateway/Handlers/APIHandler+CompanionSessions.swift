@@ -83,6 +83,8 @@ extension APIHandler {
         let status = input.query.status.flatMap { StudentFlagRecord.Status(rawValue: $0.rawValue) }
         let result = try await companion.flags(for: RequestScope.caller(), status: status, page: page)
         let names = try await registry.displayNames(Set(result.items.map(\.studentID)))
+        try await auditStaffAccess("safety-flags.list", targetType: "safety-flags", targetID: nil, purpose: "student safety",
+                                   detail: "status=\(status?.rawValue ?? "any") flags=\(result.items.count)")
         return .ok(.init(body: .json(.init(items: result.items.map { .init($0, studentName: names[$0.studentID]) },
                                            nextPageToken: result.nextPageToken))))
     }

@@ -61,22 +61,28 @@ extension APIHandler {
     func oneRosterListUsers(_ input: Operations.OneRosterListUsers.Input) async throws -> Operations.OneRosterListUsers.Output {
         let q = input.query
         let p = try await page("users", limit: q.limit, offset: q.offset, sort: q.sort, orderBy: q.orderBy?.rawValue, filter: q.filter, fields: q.fields)
+        try await auditStaffAccess("oneroster.users.read", targetType: "oneroster", targetID: "users", purpose: "rostering",
+                                   detail: "returned=\(p.objects.count) total=\(p.total)")
         return .ok(.init(headers: .init(xTotalCount: p.total), body: .json(.init(users: p.objects.map { RosterPresenter.user($0, p.query) }))))
     }
 
     func oneRosterGetUser(_ input: Operations.OneRosterGetUser.Input) async throws -> Operations.OneRosterGetUser.Output {
         let (o, q) = try await one("users", input.path.sourcedId, fields: input.query.fields)
+        try await auditStaffAccess("oneroster.users.read", targetType: "user", targetID: input.path.sourcedId, purpose: "rostering")
         return .ok(.init(body: .json(.init(user: RosterPresenter.user(o, q)))))
     }
 
     func oneRosterListEnrollments(_ input: Operations.OneRosterListEnrollments.Input) async throws -> Operations.OneRosterListEnrollments.Output {
         let q = input.query
         let p = try await page("enrollments", limit: q.limit, offset: q.offset, sort: q.sort, orderBy: q.orderBy?.rawValue, filter: q.filter, fields: q.fields)
+        try await auditStaffAccess("oneroster.enrollments.read", targetType: "oneroster", targetID: "enrollments", purpose: "rostering",
+                                   detail: "returned=\(p.objects.count) total=\(p.total)")
         return .ok(.init(headers: .init(xTotalCount: p.total), body: .json(.init(enrollments: p.objects.map { RosterPresenter.enrollment($0, p.query) }))))
     }
 
     func oneRosterGetEnrollment(_ input: Operations.OneRosterGetEnrollment.Input) async throws -> Operations.OneRosterGetEnrollment.Output {
         let (o, q) = try await one("enrollments", input.path.sourcedId, fields: input.query.fields)
+        try await auditStaffAccess("oneroster.enrollments.read", targetType: "enrollment", targetID: input.path.sourcedId, purpose: "rostering")
         return .ok(.init(body: .json(.init(enrollment: RosterPresenter.enrollment(o, q)))))
     }
 }

@@ -32,6 +32,11 @@ extension APIHandler {
         let school = try input.query.school.map { try parseUUID($0, field: "school") }
         let role = input.query.role.flatMap { Role(rawValue: $0.rawValue) }
         let result = try await registry.listUsers(for: caller, role: role, schoolID: school, page: page)
+        let students = result.items.filter { $0.role == .student }.count
+        if students > 0 {
+            try await auditStaffAccess("student.list", targetType: "school", targetID: school?.uuidString, purpose: "user list",
+                                       detail: "students=\(students)")
+        }
         return .ok(.init(body: .json(.init(items: result.items.map(Components.Schemas.User.init), nextPageToken: result.nextPageToken))))
     }
 

@@ -8,7 +8,10 @@ extension APIHandler {
     /// xAPI 1.0.3: the version header on the answer, the statements, and `more` as a relative IRL.
     func getXAPIStatements(_ input: Operations.GetXAPIStatements.Input) async throws -> Operations.GetXAPIStatements.Output {
         let limit = input.query.limit ?? 100
-        let page = try await assessment.xapiStatements(since: input.query.since, after: input.query.after, limit: limit, for: RequestScope.caller())
+        let caller = try RequestScope.caller()
+        let page = try await assessment.xapiStatements(since: input.query.since, after: input.query.after, limit: limit, for: caller)
+        try await auditStaffAccess("xapi.statements.read", targetType: "school", targetID: caller.role == .admin ? nil : caller.schoolID?.uuidString,
+                                   purpose: "learning records export", detail: "statements=\(page.statements.count)")
         var more = ""
         if let cursor = page.more {
             var q = URLComponents()
