@@ -37,7 +37,8 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         addressLimiter: RateLimiter(perMinute: config.addressRequestsPerMinute),
         bodyLimit: BodyLimit(defaultLimit: config.bodyLimit, routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]),
         idempotency: IdempotencyGuard(store: platform.idempotency),
-        admission: AdmissionGate(limit: config.maxConcurrentRequests, maxWait: config.admissionWait)))
+        admission: AdmissionGate(limit: config.maxConcurrentRequests, maxWait: config.admissionWait),
+        databaseGate: DatabaseGate(database: platform.database, logger: Logger(label: "qianxue.database"))))
     let inference = platform.inference
     let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
                              audit: platform.audit, metrics: metrics, inference: inference, companion: platform.companion, assessment: platform.assessment,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
+import Persistence
 import QianxueCore
 import Registry
 
@@ -32,10 +33,12 @@ enum ProblemRenderer {
         if let e = error as? AppError { return e }
         if let e = error as? ImportRefused { return e.appError }
         if let e = InferenceProblems.appError(error) { return e }
+        if let e = DatabaseOutage.appError(error) { return e }
         if let e = error as? ServerError {
             if let inner = e.underlyingError as? AppError { return inner }
             if let inner = e.underlyingError as? ImportRefused { return inner.appError }
             if let inner = InferenceProblems.appError(e.underlyingError) { return inner }
+            if let inner = DatabaseOutage.appError(e.underlyingError) { return inner }
             let status = Int(e.httpStatus.code)
             if (400..<500).contains(status) {
                 let detail = DecodingErrorText.describe(e.underlyingError) ?? "\(e.causeDescription) \(e.underlyingError)"

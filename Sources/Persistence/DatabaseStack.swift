@@ -56,6 +56,7 @@ public final class DatabaseStack: Sendable {
         logger: Logger,
         poolSize: Int = 4,
         poolTimeout: TimeAmount = .seconds(5),
+        connectTimeout: TimeAmount = .seconds(2),
         group sharedGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DatabaseStack {
         // SQLite takes one writer at a time: one connection (one event loop) per process keeps
@@ -76,12 +77,15 @@ public final class DatabaseStack: Sendable {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
-            let config: SQLPostgresConfiguration
+            var config: SQLPostgresConfiguration
             do {
                 config = try SQLPostgresConfiguration(url: url)
             } catch {
                 throw AppError.validation("DATABASE_URL is not a valid postgres:// URL")
             }
+            // A server that does not answer a connection attempt counts as down after this, not
+            // after PostgresNIO's default of 10 s (a stopped one refuses at once).
+            config.coreConfiguration.options.connectTimeout = connectTimeout
             databases.use(
                 .postgres(configuration: config, maxConnectionsPerEventLoop: poolSize, connectionPoolTimeout: poolTimeout,
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),

@@ -22,6 +22,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case classModeRequired = "class-mode-required"
     case overloaded
     case inferenceUnavailable = "inference-unavailable"
+    case databaseUnavailable = "database-unavailable"
     case `internal`
 
     /// The HTTP status a problem of this type answers with.
@@ -40,7 +41,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .idempotencyMismatch: return 422
         case .examLocked: return 423
         case .rateLimited, .quotaExceeded, .usageLimitReached: return 429
-        case .overloaded, .inferenceUnavailable: return 503
+        case .overloaded, .inferenceUnavailable, .databaseUnavailable: return 503
         case .internal: return 500
         }
     }
@@ -67,6 +68,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .classModeRequired: return "Class mode required"
         case .overloaded: return "Service overloaded"
         case .inferenceUnavailable: return "AI service unavailable"
+        case .databaseUnavailable: return "Database unavailable"
         case .internal: return "Internal error"
         }
     }

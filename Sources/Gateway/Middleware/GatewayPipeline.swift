@@ -22,6 +22,7 @@ struct GatewayPipeline: RouterMiddleware {
     let bodyLimit: BodyLimit
     let idempotency: IdempotencyGuard
     let admission: AdmissionGate
+    let databaseGate: DatabaseGate
 
     /// Probes and scrapes are never rate limited.
     static let unlimited: Set<String> = ["/health", "/ready", "/metrics"]
@@ -39,8 +40,10 @@ struct GatewayPipeline: RouterMiddleware {
                 try await inner(request, context: context, next: next)
             }
         } catch {
+            databaseGate.observe(error)
             let problem = ProblemRenderer.appError(from: error)
-            if problem.type.status >= 500 {
+            // While the database is out of reach the gate logs the outage once, not every refusal.
+            if problem.type.status >= 500, !(problem.type == .databaseUnavailable && databaseGate.isDown) {
                 context.logger.error("request failed", metadata: ["error": .string(Self.loggable(error))])
             }
             response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
@@ -64,6 +67,7 @@ struct GatewayPipeline: RouterMiddleware {
 
     private func inner(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
+        try databaseGate.check(path: request.uri.path)
         try await bodyLimit.apply(&request)
         let limited = !Self.unlimited.contains(request.uri.path)
         if limited, let wait = addressLimiter.take("addr:" + context.clientAddress) {
