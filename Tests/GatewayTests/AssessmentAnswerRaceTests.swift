@@ -16,18 +16,7 @@ import TestSupport
         let flow = AssessmentFlowTests()
         try await GatewayFixture.with(engine) { f in
             try await f.app().test(.router) { client in
-                let r = f.platform.registry
-                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-6")
-                let s = try await r.createUser(NewUser(username: "student.race", role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
-                                                       password: GatewayFixture.password), actor: nil)
-                try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
-                try await r.addMember(classID: cls.id, userID: s.id, role: .student)
-                let token = try await f.token(client, s)
-                let teacher = try await f.token(client, f.teacherA)
-                let iso = ISO8601DateFormatter()
-                _ = try await flow.post(client, teacher, "/v1/classes/\(cls.id)/assessment-windows",
-                                        ["kind": "adaptive", "from": iso.string(from: Date().addingTimeInterval(-60)),
-                                         "until": iso.string(from: Date().addingTimeInterval(86_400))])
+                let (_, _, token, _) = try await flow.classSittingTheTest(f, client, student: "student.race", className: "8-6")
                 let started = try await flow.post(client, token, "/v1/assessment/attempts", ["kind": "adaptive"])
                 let id = try #require(started.json["id"] as? String)
                 var item = try #require((started.json["item"] as? [String: Any])?["id"] as? String)

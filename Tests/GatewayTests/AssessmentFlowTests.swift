@@ -32,23 +32,32 @@ import TestSupport
         }
     }
 
+    /// A grade-8 class of teacher A with a new student in it and an adaptive-test window open for a
+    /// day: the student, the class, and the student's and the teacher's tokens.
+    func classSittingTheTest(_ f: GatewayFixture, _ client: some TestClientProtocol, student username: String,
+                             className: String) async throws -> (UserRecord, ClassRecord, String, String) {
+        let r = f.platform.registry
+        let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: className)
+        let s = try await r.createUser(NewUser(username: username, role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
+                                               password: GatewayFixture.password), actor: nil)
+        try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
+        try await r.addMember(classID: cls.id, userID: s.id, role: .student)
+        let token = try await f.token(client, s)
+        let teacher = try await f.token(client, f.teacherA)
+        let now = Date()
+        let iso = ISO8601DateFormatter()
+        let window = try await post(client, teacher, "/v1/classes/\(cls.id)/assessment-windows",
+                                    ["kind": "adaptive", "from": iso.string(from: now.addingTimeInterval(-60)),
+                                     "until": iso.string(from: now.addingTimeInterval(86_400))])
+        #expect(window.status == .created, "\(window.text)")
+        return (s, cls, token, teacher)
+    }
+
     @Test(arguments: TestDatabase.engines)
     func aStudentSitsAnAdaptiveTestToTheEndAndSeesNoKeys(engine: DatabaseEngine) async throws {
         try await GatewayFixture.with(engine) { f in
             try await f.app().test(.router) { client in
-                let r = f.platform.registry
-                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-5")
-                let s = try await r.createUser(NewUser(username: "student.test", role: .student, schoolID: f.schoolA.id, birthDate: "2012-05-05",
-                                                       password: GatewayFixture.password), actor: nil)
-                try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
-                try await r.addMember(classID: cls.id, userID: s.id, role: .student)
-                let token = try await f.token(client, s)
-                let teacher = try await f.token(client, f.teacherA)
-                let now = Date()
-                let iso = ISO8601DateFormatter()
-                #expect(try await post(client, teacher, "/v1/classes/\(cls.id)/assessment-windows",
-                                       ["kind": "adaptive", "from": iso.string(from: now.addingTimeInterval(-60)),
-                                        "until": iso.string(from: now.addingTimeInterval(86_400))]).status == .created)
+                let (s, cls, token, teacher) = try await classSittingTheTest(f, client, student: "student.test", className: "8-5")
 
                 // when the student starts, the first item comes without a key; starting again resumes it
                 let started = try await post(client, token, "/v1/assessment/attempts", ["kind": "adaptive"])
