@@ -42,8 +42,12 @@ struct GatewayPipeline: RouterMiddleware {
         } catch {
             databaseGate.observe(error)
             let problem = ProblemRenderer.appError(from: error)
-            // While the database is out of reach the gate logs the outage once, not every refusal.
-            if problem.type.status >= 500, !(problem.type == .databaseUnavailable && databaseGate.isDown) {
+            // While the database is out of reach the gate logs the outage once, not every refusal;
+            // a refusal for overload is the gateway working as meant (a surge makes thousands a
+            // minute, counted in /metrics by status), so it is logged at debug, not as a failure.
+            if problem.type == .overloaded {
+                context.logger.debug("request refused: overloaded", metadata: ["error": .string(problem.detail)])
+            } else if problem.type.status >= 500, !(problem.type == .databaseUnavailable && databaseGate.isDown) {
                 context.logger.error("request failed", metadata: ["error": .string(Self.loggable(error))])
             }
             response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
