@@ -101,9 +101,29 @@ public final class DatabaseStack: Sendable {
         return stack
     }
 
-    /// The database, on any event loop.
+    /// The database, on any event loop; inside `withAmbientTransaction`, that transaction.
     public var db: any Database {
-        databases.database(logger: logger, on: group.any())!
+        if let ambient = Self.ambient, ambient.owner == ObjectIdentifier(self) { return ambient.db }
+        return databases.database(logger: logger, on: group.any())!
+    }
+
+    /// A transaction that every use of `db` in the task (and its child tasks) joins.
+    struct AmbientTransaction: Sendable {
+        let owner: ObjectIdentifier
+        let db: any Database
+    }
+
+    @TaskLocal static var ambient: AmbientTransaction?
+
+    /// Runs `body` in one transaction that every service's `database.db` joins while it runs, so
+    /// that a request's writes and the record of its answer commit together or not at all. Only
+    /// for short database work: the transaction holds one pooled connection throughout.
+    public func withAmbientTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await db.transaction { tx in
+            try await Self.$ambient.withValue(AmbientTransaction(owner: ObjectIdentifier(self), db: tx)) {
+                try await body(tx)
+            }
+        }
     }
 
     public var sql: any SQLDatabase { db as! any SQLDatabase }

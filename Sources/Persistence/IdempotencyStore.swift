@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import QianxueCore
+import SQLKit
 
 /// A response kept for replay under an `Idempotency-Key`.
 public struct StoredResponse: Sendable, Equatable {
@@ -29,7 +30,7 @@ public struct IdempotencyStore: Sendable {
         case mismatch
     }
 
-    private let database: DatabaseStack
+    public let database: DatabaseStack
     /// A claim older than this whose request never completed (its instance died) may be taken over.
     private let staleAfter: TimeInterval
 
@@ -62,6 +63,28 @@ public struct IdempotencyStore: Sendable {
             }
             return .inProgress
         }
+    }
+
+    /// Claims the key inside the caller's transaction (`DatabaseStack.withAmbientTransaction`): the
+    /// claim is seen by others only with the writes it guards, and a crash before the commit leaves
+    /// neither, so a retry simply runs again. A concurrent request with the same key waits on the
+    /// key's unique index (PostgreSQL) or the file's write lock (SQLite) until this one commits.
+    public func claim(scope: String, key: String, requestHash: String, on db: any Database, now: Date = Date()) async throws -> Claim {
+        let id = UUID()
+        try await (db as! any SQLDatabase).insert(into: IdempotencyRecord.schema)
+            .columns("id", "scope", "key", "request_hash", "state", "created_at")
+            .values(SQLBind(id), SQLBind(scope), SQLBind(key), SQLBind(requestHash), SQLBind("pending"), SQLBind(now))
+            .ignoringConflicts(with: ["scope", "key"])
+            .run()
+        guard let existing = try await IdempotencyRecord.query(on: db).filter(\.$scope == scope).filter(\.$key == key).first() else {
+            throw AppError(.internal, "the idempotency key vanished while it was claimed")
+        }
+        if existing.id == id { return .claimed(id) }
+        if existing.requestHash != requestHash { return .mismatch }
+        if existing.state == "done", let status = existing.status {
+            return .replay(StoredResponse(status: status, contentType: existing.contentType, body: existing.body ?? Data()))
+        }
+        return .inProgress
     }
 
     public func complete(_ id: UUID, with response: StoredResponse) async throws {

@@ -30,17 +30,14 @@ struct IdempotencyGuard: Sendable {
         var hashInput = Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8)
         hashInput.append(contentsOf: body.readableBytesView)
         let scope = "user:\(caller.principal.userID.uuidString)"
+        if Self.runsInTransaction(request.uri.path) {
+            return try await runInTransaction(request, context: context, scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput), next: next)
+        }
 
-        switch try await store.claim(scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput)) {
-        case .mismatch:
-            throw AppError(.idempotencyMismatch, "this Idempotency-Key was used for a different request", fields: ["Idempotency-Key"])
-        case .inProgress:
-            throw AppError(.conflict, "the first request with this Idempotency-Key is still running; retry shortly", retryAfter: 1)
-        case .replay(let stored):
-            var headers: HTTPFields = [:]
-            if let ct = stored.contentType { headers[.contentType] = ct }
-            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
-            return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        let claim = try await store.claim(scope: scope, key: key, requestHash: Digest.sha256Hex(hashInput))
+        switch claim {
+        case .mismatch, .inProgress, .replay:
+            return try answer(claim)
         case .claimed(let id):
             context.state.keepsFinalMessage = true
             let response: Response
@@ -68,6 +65,21 @@ struct IdempotencyGuard: Sendable {
                                                                   contentType: response.headers[.contentType], body: data))
             }
             return collected
+        }
+    }
+
+    /// The answer to a key that was not claimed: its stored answer, or why it cannot run now.
+    func answer(_ claim: IdempotencyStore.Claim) throws -> Response {
+        switch claim {
+        case .mismatch:
+            throw AppError(.idempotencyMismatch, "this Idempotency-Key was used for a different request", fields: ["Idempotency-Key"])
+        case .inProgress, .claimed:
+            throw AppError(.conflict, "the first request with this Idempotency-Key is still running; retry shortly", retryAfter: 1)
+        case .replay(let stored):
+            var headers: HTTPFields = [:]
+            if let ct = stored.contentType { headers[.contentType] = ct }
+            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
         }
     }
 
