@@ -75,8 +75,7 @@ enum AccessPolicy {
         func staffOf(unseen: Set<MatrixCaller> = [], by carriers: Set<String> = []) -> R {
             R(roles: staff, unseen: unseen, scoped: true, carriers: carriers)
         }
-        // Students see no school record (the contract's listSchools says "students their own school";
-        // the registry has refused them from the start: "students do not browse schools").
+        // Students see no school record: they do not browse schools (listSchools answers them 403).
         let schoolRecord = R(roles: [t, sa, b, a], unseen: [s], scoped: true)
         let schoolAdmins = R(roles: [sa, a], unseen: [s], scoped: true)
         let classView = staffOf(unseen: [s, b])
