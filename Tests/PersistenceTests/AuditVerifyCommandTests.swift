@@ -15,6 +15,8 @@ import TestSupport
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
         var arguments = ["audit", "verify"]
+        var copy: URL?
+        defer { copy.map { try? FileManager.default.removeItem(at: $0) } }
         switch db.location {
         case .postgres(let url):
             env["DATABASE_URL"] = url
@@ -23,6 +25,7 @@ import TestSupport
             try await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qx-audit-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            copy = dir
             try FileManager.default.copyItem(atPath: path, toPath: dir.appendingPathComponent("qianxue.sqlite").path)
             arguments += ["--data-dir", dir.path]
         }
