@@ -141,7 +141,15 @@ public struct OpenAICompatibleProvider: InferenceProvider {
             temperature: request.temperature, response_format: request.responseFormat)
         r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         do {
-            return try await http.execute(r, deadline: deadline)
+            do {
+                return try await http.execute(r, deadline: deadline)
+            } catch let e as HTTPClientError where e == .remoteConnectionClosed {
+                // The pooled connection was closed by the server as the request went out — no
+                // answer began. llama.cpp's server (cpp-httplib) closes a keep-alive connection after
+                // a few requests or seconds, sometimes right after a stream ends; the request goes
+                // once more, on a new connection.
+                return try await http.execute(r, deadline: deadline)
+            }
         } catch is CancellationError {
             throw CancellationError()
         } catch let e as HTTPClientError where e == .connectTimeout {
