@@ -53,6 +53,7 @@ struct GatewayPipeline: RouterMiddleware {
             response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
         }
         response.headers[.requestID] = id
+        SecurityHeaders.apply(to: &response.headers, path: request.uri.path)
 
         let elapsed = ContinuousClock.now - start
         let route = context.endpointPath ?? "unmatched"
