@@ -44,6 +44,14 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot open \(config.database): \(error)")
         }
+        if config.environment == .production {
+            let demo = try await platform.registry.demoUsernames()
+            if !demo.isEmpty {
+                await platform.shutdown()
+                throw CommandFailure("cannot start in production: demo accounts are present (\(demo.joined(separator: ", ")), …): "
+                    + "their passwords were handed out when they were seeded; remove the demo.* users, or run with QIANXUE_ENV=development")
+            }
+        }
         if try await platform.registry.userCount() == 0 {
             print("""
             No users yet. Create the first admin (the password is read from standard input):

@@ -51,3 +51,11 @@ extension RegistryService {
         return logins
     }
 }
+
+extension RegistryService {
+    /// Up to `limit` usernames of demo people (`demo.…`), which production must not have: their
+    /// passwords were printed to whoever seeded them.
+    public func demoUsernames(limit: Int = 3) async throws -> [String] {
+        try await UserModel.query(on: database.db).filter(\.$username =~ "demo.").sort(\.$username).limit(limit).all().map(\.username)
+    }
+}
