@@ -41,6 +41,8 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: TimeInterval = 12 * 3600
     /// The curriculum folder the server loads and checks at start-up.
     public var curriculumPath = "./Curriculum"
+    /// Retention windows and the purge's schedule.
+    public var retention = RetentionSettings()
 
     public init() {}
 
@@ -100,7 +102,7 @@ extension AppConfig {
         .init(env: "QIANXUE_MAX_CONCURRENT_REQUESTS", flag: nil, defaultValue: "64", meaning: "requests worked on at once (inference streams aside); past it a request waits, then answers 503 with Retry-After (0: off)"),
         .init(env: "QIANXUE_ADMISSION_WAIT", flag: nil, defaultValue: "0.5", meaning: "seconds a request may wait for one of those places"),
         .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
-    ]
+    ] + retentionSettings
 
     /// Values never printed or logged.
     static let secrets: Set<String> = ["QIANXUE_INFERENCE_API_KEY", "QIANXUE_MODERATION_API_KEY", "DATABASE_URL"]
@@ -236,6 +238,7 @@ extension AppConfig {
             }
             c.benchmarkRoutes = b
         }
+        try parseRetention(reader, into: &c)
         return c
     }
 }

@@ -11,10 +11,16 @@ import ServiceLifecycle
 public func buildApplication(platform: Platform, logger: Logger) throws -> some ApplicationProtocol {
     let router = try buildRouter(platform: platform)
     let config = platform.config
+    // Services stop in reverse order: the purge before the database closes.
+    var services: [any Service] = [PlatformCloser(platform: platform)]
+    if let hour = config.retention.purgeHour {
+        services.append(RetentionSchedule(purge: try platform.retentionPurge(), hour: hour, startupDelay: config.retention.startupDelay,
+                                          logger: Logger(label: "qianxue.retention")))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-        services: [PlatformCloser(platform: platform)],
+        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.info("qianxue listening on http://\(config.host):\(port) · database \(config.database) · inference \(config.inferenceDescription) · \(config.environment.rawValue)")

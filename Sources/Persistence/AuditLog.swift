@@ -41,6 +41,15 @@ public struct AuditCheck: Sendable, Equatable {
     public let events: Int
     public let tip: String
     public let problem: String?
+    /// The first event kept: 1 until the retention purge removed older ones.
+    public let firstSeq: Int
+
+    public init(events: Int, tip: String, problem: String?, firstSeq: Int = 1) {
+        self.events = events
+        self.tip = tip
+        self.problem = problem
+        self.firstSeq = firstSeq
+    }
 }
 
 /// The platform's one append-only, hash-chained audit log. Every row holds the hash of the previous
@@ -55,16 +64,21 @@ public struct AuditLog: Sendable {
     @discardableResult
     public func append(_ event: AuditEvent, on db: (any Database)? = nil) async throws -> AuditRecord {
         if let db {
-            return try await append(event, in: db)
+            return try await append(event, in: db, at: Date())
         }
-        return try await database.db.transaction { try await append(event, in: $0) }
+        return try await database.db.transaction { try await append(event, in: $0, at: Date()) }
     }
 
-    private func append(_ event: AuditEvent, in db: any Database) async throws -> AuditRecord {
+    /// Appends an event stamped with another time than now (tests of the retention purge).
+    func append(_ event: AuditEvent, at time: Date) async throws -> AuditRecord {
+        try await database.db.transaction { try await append(event, in: $0, at: time) }
+    }
+
+    private func append(_ event: AuditEvent, in db: any Database, at time: Date) async throws -> AuditRecord {
         // Taking the tip's row lock first (an UPDATE) serialises writers across processes and
         // gateway instances on both engines; only then is the tip read.
         let sql = db as! any SQLDatabase
-        let now = Self.millisecondDate(Date())
+        let now = Self.millisecondDate(time)
         try await sql.update(AuditChainTip.schema)
             .set("updated_at", to: SQLBind(now))
             .where("id", .equal, SQLBind(AuditChainTip.singletonID))
@@ -110,27 +124,31 @@ public struct AuditLog: Sendable {
         try await check().problem
     }
 
-    /// Walks the whole chain and compares its end with the tip row: an altered event no longer
-    /// hashes to its stored hash, an inserted or deleted one breaks the links or the numbering, and a
-    /// deleted last event leaves the tip pointing past the end. A tip rewound by its seq and hash
-    /// alone still carries the time of the append it recorded.
+    /// Walks the chain from its recorded start (event 1 until old events are purged, see
+    /// `AuditRetention`) and compares its end with the tip row: an altered event no longer hashes to
+    /// its stored hash, an inserted or deleted one breaks the links or the numbering, and a deleted
+    /// last event leaves the tip pointing past the end. A tip rewound by its seq and hash alone still
+    /// carries the time of the append it recorded.
     public func check() async throws -> AuditCheck {
-        var prev = Self.genesisHash
-        var expectedSeq = 1
-        var after = 0
+        let start = try await Self.chainStart(on: database.db)
+        var prev = start.hash
+        var expectedSeq = start.seq
+        var after = start.seq - 1
         var lastAt: Date?
+        func checked(_ problem: String?) -> AuditCheck {
+            AuditCheck(events: expectedSeq - start.seq, tip: prev, problem: problem, firstSeq: start.seq)
+        }
         while true {
             let batch = try await records(afterSeq: after, limit: 1000)
             if batch.isEmpty { break }
             for r in batch {
-                let count = expectedSeq - 1
                 if r.seq != expectedSeq {
-                    return AuditCheck(events: count, tip: prev, problem: r.seq > expectedSeq
+                    return checked(r.seq > expectedSeq
                         ? "event \(expectedSeq) is missing (found \(r.seq) next)" : "event \(r.seq) is out of order")
                 }
-                if r.prevHash != prev { return AuditCheck(events: count, tip: prev, problem: "event \(r.seq) does not link to the event before it") }
+                if r.prevHash != prev { return checked("event \(r.seq) does not link to the event before it") }
                 if Self.hash(seq: r.seq, at: r.at, event: r.event, prevHash: r.prevHash) != r.hash {
-                    return AuditCheck(events: count, tip: prev, problem: "event \(r.seq) was altered")
+                    return checked("event \(r.seq) was altered")
                 }
                 prev = r.hash
                 lastAt = r.at
@@ -138,19 +156,17 @@ public struct AuditLog: Sendable {
                 after = r.seq
             }
         }
-        let count = expectedSeq - 1
+        let last = expectedSeq - 1
         guard let tip = try await AuditChainTip.find(AuditChainTip.singletonID, on: database.db) else {
-            return AuditCheck(events: count, tip: prev, problem: "the chain's tip row is missing")
+            return checked("the chain's tip row is missing")
         }
-        if tip.seq != count || tip.hash != prev {
-            return AuditCheck(events: count, tip: prev,
-                              problem: "the chain ends at event \(count) but its tip says \(tip.seq): events were deleted or added")
+        if tip.seq != last || tip.hash != prev {
+            return checked("the chain ends at event \(last) but its tip says \(tip.seq): events were deleted or added")
         }
         if let lastAt, Self.millisecondDate(tip.updatedAt) != Self.millisecondDate(lastAt) {
-            return AuditCheck(events: count, tip: prev,
-                              problem: "the tip names event \(count) but was written at another time: it was rewound (events after \(count) were deleted)")
+            return checked("the tip names event \(last) but was written at another time: it was rewound (events after \(last) were deleted)")
         }
-        return AuditCheck(events: count, tip: prev, problem: nil)
+        return checked(nil)
     }
 
     static func record(_ m: AuditEventModel) -> AuditRecord {

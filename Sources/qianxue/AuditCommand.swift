@@ -43,7 +43,8 @@ struct AuditCommand: AsyncParsableCommand {
                 print("broken: \(problem) (the chain is intact up to event \(check.events))")
                 throw ExitCode.failure
             }
-            print("intact: \(check.events) events, tip \(check.tip.prefix(16))")
+            let from = check.firstSeq > 1 ? " from event \(check.firstSeq) (earlier ones purged past the retention window)" : ""
+            print("intact: \(check.events) events\(from), tip \(check.tip.prefix(16))")
         }
     }
 }

@@ -47,6 +47,11 @@ import Testing
         (["QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT": "soon"], "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT"),
         (["QIANXUE_INFERENCE_IDLE_TIMEOUT": "0"], "QIANXUE_INFERENCE_IDLE_TIMEOUT"),
         (["QIANXUE_INFERENCE_BREAKER_FAILURES": "0"], "QIANXUE_INFERENCE_BREAKER_FAILURES"),
+        (["QIANXUE_RETENTION_AUDIT_DAYS": "730"], "QIANXUE_RETENTION_AUDIT_DAYS"),
+        (["QIANXUE_RETENTION_CHAT_DAYS": "0"], "QIANXUE_RETENTION_CHAT_DAYS"),
+        (["QIANXUE_RETENTION_IDEMPOTENCY_DAYS": "a week"], "QIANXUE_RETENTION_IDEMPOTENCY_DAYS"),
+        (["QIANXUE_RETENTION_PURGE_HOUR": "24"], "QIANXUE_RETENTION_PURGE_HOUR"),
+        (["QIANXUE_RETENTION_STARTUP_DELAY": "-1"], "QIANXUE_RETENTION_STARTUP_DELAY"),
     ])
     func aBadValueNamesItsKey(_ env: [String: String], _ key: String) async {
         do {
@@ -74,5 +79,18 @@ import Testing
         let c = try await AppConfig.load(environment: ["DATABASE_URL": "postgres://app:s3cret@db.example:5432/qianxue"], envFile: nil)
         #expect(c.database.engine == "postgres")
         #expect(!c.database.description.contains("s3cret"))
+    }
+
+    @Test func retentionWindowsHaveDefaultsAndTakeTheirVariables() async throws {
+        let defaults = try await AppConfig.load(environment: [:], envFile: nil).retention
+        #expect(defaults.chatDays == 180 && defaults.auditDays == 1095 && defaults.idempotencyDays == 7)
+        #expect(defaults.purgeHour == 3 && defaults.startupDelay == .seconds(60))
+        let set = try await AppConfig.load(environment: [
+            "QIANXUE_RETENTION_CHAT_DAYS": "90", "QIANXUE_RETENTION_AUDIT_DAYS": "1825", "QIANXUE_RETENTION_IDEMPOTENCY_DAYS": "2",
+            "QIANXUE_RETENTION_PURGE_HOUR": "off", "QIANXUE_RETENTION_STARTUP_DELAY": "5",
+        ], envFile: nil).retention
+        #expect(set.chatDays == 90 && set.auditDays == 1825 && set.idempotencyDays == 2)
+        #expect(set.purgeHour == nil && set.startupDelay == .seconds(5))
+        #expect(AppConfig.settings.contains { $0.env == "QIANXUE_RETENTION_AUDIT_DAYS" && $0.defaultValue == "1095" })
     }
 }

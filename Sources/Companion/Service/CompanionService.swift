@@ -34,7 +34,8 @@ public struct CompanionService: Sendable {
     public static let teacherCanReadNotice = "黔学学伴是人工智能（AI），不是真人；你的老师可以查看这段对话。"
 
     public static var migrations: [any Migration] {
-        [CreateAssignments(), CreateCompanionSessions(), CreateCompanionControls(), CreateStudentSafetyFlags(), ExtendAssignments()]
+        [CreateAssignments(), CreateCompanionSessions(), CreateCompanionControls(), CreateStudentSafetyFlags(), ExtendAssignments(),
+         IndexMessagesForRetention()]
     }
 
     public init(database: DatabaseStack, registry: RegistryService, curriculum: CurriculumService, inference: InferenceService,

@@ -25,5 +25,6 @@ struct CreateIdempotencyKeys: AsyncMigration {
 
 /// The migrations that Persistence itself owns; they run before every module's.
 public enum PersistenceMigrations {
-    public static let all: [any Migration] = [CreateAuditLog(), CreateIdempotencyKeys(), CreateReportRollups(), MakeAuditAppendOnly()]
+    public static let all: [any Migration] = [CreateAuditLog(), CreateIdempotencyKeys(), CreateReportRollups(), MakeAuditAppendOnly(),
+                                            AnchorAuditChain()]
 }
