@@ -9,7 +9,7 @@ struct Qianxue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qianxue",
         abstract: "Qianxue (黔学): the backend of Guizhou's AI-in-education platform.",
-        subcommands: [Serve.self, CurriculumCommand.self, AssessmentCommand.self, Migrate.self, Users.self, Schools.self, Classes.self, Seed.self, Import.self, Export.self, ReportsCommand.self, AuditCommand.self, PurgeCommand.self],
+        subcommands: [Serve.self, CurriculumCommand.self, AssessmentCommand.self, Migrate.self, Users.self, Schools.self, Classes.self, Seed.self, Import.self, Export.self, ReportsCommand.self, AuditCommand.self, PurgeCommand.self, Backup.self, Restore.self],
         defaultSubcommand: Serve.self)
 }
 
