@@ -91,15 +91,22 @@ import TestSupport
                 #expect(r.status == .created, "\(r.text)")
                 #expect(r.json["provider"] as? String == "offline")
                 let items = try #require(r.json["items"] as? [[String: Any]])
-                // then every item is a valid single-choice item whose key is one of four different options
+                // then every item is a valid single-choice item whose key is one of four different options,
+                // or a multiple-choice one with two of them as keys
                 #expect(items.count == 8)
                 for item in items {
                     let options = try #require(item["options"] as? [[String: Any]])
                     #expect(options.map { $0["id"] as? String } == ["A", "B", "C", "D"])
                     #expect(Set(options.compactMap { $0["text"] as? String }).count == 4)
-                    #expect(["A", "B", "C", "D"].contains(item["key"] as? String ?? ""))
+                    if item["type"] as? String == "multiple" {
+                        let keys = try #require(item["keys"] as? [String])
+                        #expect(keys.count == 2 && Set(keys).isSubset(of: ["A", "B", "C", "D"]))
+                    } else {
+                        #expect(["A", "B", "C", "D"].contains(item["key"] as? String ?? ""))
+                    }
                     #expect((item["stem"] as? String)?.contains("《") == true)
                 }
+                #expect(items.contains { $0["type"] as? String == "multiple" }, "the offline quiz mixes in multiple choice")
                 // and its rationale quotes the lesson, whose text holds the key
                 let lesson = try #require(GatewayFixture.shippedCurriculum.lessons.first { $0.slug == AssistantDraftTests.lesson })
                 let body = lesson.sections.map(\.text).joined().replacingOccurrences(of: "**", with: "")
