@@ -38,4 +38,19 @@ import Testing
         let m = UsageMeter.after(UsageMeter.after(nil, messageAt: 700), messageAt: 690)
         #expect(m == UsageMeter.after(nil, messageAt: 700))
     }
+
+    @Test func progressCountsInstantsAsTheDailyMetersDo() throws {
+        // 23:58 and 00:01 the next day in Asia/Shanghai (15:58 and 16:01 UTC), given out of order
+        let lateUTC = try #require(ISO8601DateFormatter().date(from: "2026-12-01T15:58:00Z"))
+        let nextDay = lateUTC.addingTimeInterval(3 * 60)
+        // the evening keeps 2 minutes of its day, the morning message its own 5
+        #expect(UsageMeter.activeMinutes([nextDay, lateUTC]) == 7)
+        // and within one day the total is the meter's
+        let a = try #require(ISO8601DateFormatter().date(from: "2026-12-01T02:00:00Z"))
+        let instants = [a, a.addingTimeInterval(120), a.addingTimeInterval(600)]
+        let folded = instants.reduce(nil as UsageMeter?) { UsageMeter.after($0, messageAt: UsageMeter.minuteOfDay($1)) }
+        #expect(UsageMeter.activeMinutes(instants) == folded?.activeMinutes)
+        #expect(UsageMeter.activeMinutes(instants) == 12)
+        #expect(UsageMeter.activeMinutes([]) == 0)
+    }
 }

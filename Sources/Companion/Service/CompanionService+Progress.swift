@@ -13,7 +13,7 @@ public struct StudentActivity: Sendable, Hashable {
     public let messages: Int
     /// Replies of the companion in the assignment's sessions: in an assignment it gives hints, never the answer.
     public let hintsUsed: Int
-    /// Active minutes (DESIGN.md §4: a minute counts when the student sent a message in it or in the 4 minutes before).
+    /// Active minutes (DESIGN.md §4), counted by the same rule as the daily usage meter.
     public let minutes: Int
     public let flags: Int
     public let openFlags: Int
@@ -39,19 +39,9 @@ extension CompanionService {
             return StudentActivity(
                 studentID: s, name: names[s] ?? "", sessions: mine.count, firstOpenedAt: mine.map(\.createdAt).min(),
                 messages: sent.count, hintsUsed: said.filter { $0.role == MessageRecord.Role.companion.rawValue }.count,
-                minutes: Self.activeMinutes(sent.map(\.createdAt)), flags: raised.count,
+                minutes: UsageMeter.activeMinutes(sent.map(\.createdAt)), flags: raised.count,
                 openFlags: raised.filter { $0.status == StudentFlagRecord.Status.open.rawValue }.count)
         }
         return (a, rows.sorted { ($0.name, $0.studentID.uuidString) < ($1.name, $1.studentID.uuidString) })
-    }
-
-    /// Minutes that count as active for messages sent at these instants: each message's minute and the 4 after it.
-    static func activeMinutes(_ instants: [Date]) -> Int {
-        var minutes: Set<Int64> = []
-        for t in instants {
-            let m = Int64((t.timeIntervalSince1970 / 60).rounded(.down))
-            for k in 0...4 { minutes.insert(m + Int64(k)) }
-        }
-        return minutes.count
     }
 }

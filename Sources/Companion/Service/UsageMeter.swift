@@ -31,6 +31,17 @@ struct UsageMeter: Sendable, Equatable {
         minute <= lastMinute + Self.reach ? minute - runStartMinute : 0
     }
 
+    /// Active minutes of messages sent at these instants, counted as the daily meter counts them:
+    /// each Asia/Shanghai day on its own, so a message at 23:58 keeps 2 minutes of that day active.
+    static func activeMinutes(_ instants: [Date]) -> Int {
+        var meters: [String: UsageMeter] = [:]
+        for t in instants.sorted() {
+            let day = PlatformCalendar.day(of: t)
+            meters[day] = after(meters[day], messageAt: minuteOfDay(t))
+        }
+        return meters.values.reduce(0) { $0 + $1.activeMinutes }
+    }
+
     /// The minute of the day in Asia/Shanghai.
     static func minuteOfDay(_ date: Date) -> Int {
         let c = PlatformCalendar.calendar.dateComponents([.hour, .minute], from: date)
