@@ -38,7 +38,8 @@ enum DraftWriter {
         let decoder = JSONDecoder()
         for try await event in events.asDecodedServerSentEvents() {
             let data = Data((event.data ?? "").utf8)
-            if event.event != "flag" { spinning?.stop(); spinning = nil }
+            // Keep-alive comments (no event name) leave the spinner turning.
+            if let name = event.event, name != "flag" { spinning?.stop(); spinning = nil }
             switch event.event {
             case "delta":
                 if let d = try? decoder.decode([String: String].self, from: data), let t = d["text"] { print(t, terminator: ""); flushOutput() }

@@ -24,7 +24,9 @@ extension APIHandler {
                 }
                 return Self.draftEvent(e, draftID: stream.draftID, requestID: requestID)
             }
-            return .created(.init(body: .textEventStream(HTTPBody(sse.asEncodedServerSentEvents(), length: .unknown, iterationBehavior: .single))))
+            // A quiz is silent while the model writes it and the server checks it: keep-alive comments keep proxies from cutting it.
+            let frames = KeepAliveFrames.frames(sse.asEncodedServerSentEvents())
+            return .created(.init(body: .textEventStream(HTTPBody(frames, length: .unknown, iterationBehavior: .single))))
         }
         for await e in stream.events {
             switch e {
