@@ -5,11 +5,14 @@ import QianxueCore
 
 /// The prompts of the teacher assistant: a stable system prompt per kind (so that the endpoint can
 /// reuse its cached prefix) and a user message grounded in the lesson's own text and the class's band.
-enum DraftPrompt {
-    /// Characters of lesson text sent at most, and per section: the prompt must fit a small
-    /// endpoint's context (2,048 tokens a slot in ops/test) with room for the answer.
-    static let lessonCharacters = 400
-    static let sectionCharacters = 200
+public enum DraftPrompt {
+    /// Characters of lesson text sent at most by default: the prompt must fit a small endpoint's
+    /// context (2,048 tokens a slot in ops/test) with room for the answer. An endpoint with a larger
+    /// context takes more (`QIANXUE_ASSISTANT_LESSON_CHARACTERS`); a Chinese character is about one
+    /// token for most models' tokenizers.
+    public static let defaultLessonCharacters = 400
+    /// The accepted range of that setting.
+    public static let lessonCharacterRange = 200...50_000
 
     static let rules = "只依据下面给出的课文内容，不编造事实、数字和出处；涉及贵州民族文化和红色文化的内容只用课文里的事实。"
         + "不写学生的真实姓名。这是给老师的草稿，老师审阅、修改并批准之后才会给学生。用简体中文。"
@@ -36,16 +39,18 @@ enum DraftPrompt {
     }
 
     /// The lesson as the model reads it: title, band and grades, objectives, and the text of its
-    /// sections (teacher notes included: the reader is the teacher), cut to a budget.
-    static func lessonBrief(_ lesson: Lesson, band: GradeBand, className: String?) -> String {
+    /// sections (teacher notes included: the reader is the teacher), cut to a budget of `characters`
+    /// of which no section takes more than half (at least 200), so that every section is heard.
+    static func lessonBrief(_ lesson: Lesson, band: GradeBand, className: String?, characters: Int = defaultLessonCharacters) -> String {
         var text = "课文：《\(lesson.title)》\n学段：\(ContentBand(band).title)"
         if let className { text += "（班级 \(className)）" }
         text += "；课文适用年级：\(lesson.grades.joined(separator: "、"))；课时：\(lesson.hours == lesson.hours.rounded() ? String(Int(lesson.hours)) : String(lesson.hours))\n学习目标：\n"
         for o in lesson.objectives { text += "- \(o.text)（\(o.competency)）\n" }
-        var budget = lessonCharacters
+        var budget = characters
+        let perSection = max(200, characters / 2)
         text += "课文内容：\n"
         for s in lesson.sections where budget > 0 && s.heading != "拓展" {
-            let body = String(s.text.replacingOccurrences(of: "**", with: "").prefix(min(budget, sectionCharacters)))
+            let body = String(s.text.replacingOccurrences(of: "**", with: "").prefix(min(budget, perSection)))
             budget -= body.count
             text += "## \(s.heading)\n\(body)\n"
         }
@@ -56,8 +61,8 @@ enum DraftPrompt {
     /// the same for every request on the lesson); the task, the teacher's instructions and a
     /// student's conversation go in the user message, which the safety pipeline screens and redacts.
     static func messages(kind: DraftKind, lesson: Lesson, band: GradeBand, className: String?, instructions: String?,
-                         itemCount: Int, conversation: String?) -> [ChatMessage] {
-        let system = system(kind) + "\n\n" + lessonBrief(lesson, band: band, className: className)
+                         itemCount: Int, conversation: String?, lessonCharacters: Int = defaultLessonCharacters) -> [ChatMessage] {
+        let system = system(kind) + "\n\n" + lessonBrief(lesson, band: band, className: className, characters: lessonCharacters)
         var user: String
         switch kind {
         case .lessonPlan: user = "请为这节课写教案草稿。"

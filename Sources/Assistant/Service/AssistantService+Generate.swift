@@ -41,7 +41,8 @@ extension AssistantService {
             job.names = read.names
         }
         job.messages = DraftPrompt.messages(kind: new.kind, lesson: brief.lesson, band: brief.band, className: brief.className,
-                                            instructions: new.instructions, itemCount: brief.itemCount, conversation: conversation)
+                                            instructions: new.instructions, itemCount: brief.itemCount, conversation: conversation,
+                                            lessonCharacters: lessonCharacters)
         let events = try await inference.start(job)
         return DraftStream(draftID: brief.id, events: relay(events, brief: brief))
     }

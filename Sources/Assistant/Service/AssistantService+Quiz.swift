@@ -12,7 +12,8 @@ extension AssistantService {
         let competencies = b.lesson.competencies.compactMap { Competency(code: $0) }
         let format = QuizSchema.responseFormat(count: b.itemCount, competencies: competencies)
         let messages = DraftPrompt.messages(kind: .quiz, lesson: b.lesson, band: b.band, className: b.className,
-                                            instructions: b.new.instructions, itemCount: b.itemCount, conversation: nil)
+                                            instructions: b.new.instructions, itemCount: b.itemCount, conversation: nil,
+                                            lessonCharacters: lessonCharacters)
         let job = job(b, messages: messages, maxTokens: 120 + 150 * b.itemCount, responseFormat: format)
         // The first attempt is started here, so that a full queue or a spent budget is an HTTP answer.
         let first = try await inference.start(job)

@@ -21,6 +21,8 @@ public struct AssistantService: Sendable {
     let audit: AuditLog
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Characters of the lesson's text a draft prompt carries (`DraftPrompt.defaultLessonCharacters`).
+    let lessonCharacters: Int
 
     /// Characters of teacher instructions accepted at most.
     public static let maxInstructions = 2_000
@@ -33,7 +35,7 @@ public struct AssistantService: Sendable {
 
     public init(database: DatabaseStack, registry: RegistryService, curriculum: CurriculumService, inference: InferenceService,
                 companion: CompanionService, audit: AuditLog, now: @escaping @Sendable () -> Date = Date.init,
-                logger: Logger = Logger(label: "qianxue.assistant")) {
+                lessonCharacters: Int = DraftPrompt.defaultLessonCharacters, logger: Logger = Logger(label: "qianxue.assistant")) {
         self.database = database
         self.registry = registry
         self.curriculum = curriculum
@@ -41,6 +43,7 @@ public struct AssistantService: Sendable {
         self.companion = companion
         self.audit = audit
         self.now = now
+        self.lessonCharacters = lessonCharacters
         self.logger = logger
     }
 
