@@ -23,6 +23,8 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case overloaded
     case inferenceUnavailable = "inference-unavailable"
     case databaseUnavailable = "database-unavailable"
+    /// What the request names existed and was removed for good (a student's data erased).
+    case gone
     case `internal`
 
     /// The HTTP status a problem of this type answers with.
@@ -39,6 +41,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .payloadTooLarge: return 413
         case .unsupportedMediaType: return 415
         case .idempotencyMismatch: return 422
+        case .gone: return 410
         case .examLocked: return 423
         case .rateLimited, .quotaExceeded, .usageLimitReached: return 429
         case .overloaded, .inferenceUnavailable, .databaseUnavailable: return 503
@@ -69,6 +72,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .overloaded: return "Service overloaded"
         case .inferenceUnavailable: return "AI service unavailable"
         case .databaseUnavailable: return "Database unavailable"
+        case .gone: return "Gone"
         case .internal: return "Internal error"
         }
     }

@@ -19,6 +19,7 @@ extension AccountService {
     /// their earlier unused codes stop working.
     public func issueActivationCodes(schoolID: UUID, by p: Principal) async throws -> [IssuedCode] {
         let users = try await UserModel.query(on: database.db).filter(\.$schoolID == schoolID).filter(\.$passwordHash == nil)
+            .filter(\.$erasedAt == nil)   // an erased student's account has no password, and must never get one
             .sort(\.$username).all()
         let expires = now().addingTimeInterval(Self.codeLifetime)
         return try await database.db.transaction { db in

@@ -115,6 +115,7 @@ extension RegistryService {
             }
         }
         if let role { q = q.filter(\.$role == role.rawValue) }
+        q = q.filter(\.$erasedAt == nil)
         if let after = page.after { q = q.filter(\.$username > after) }
         let rows = try await q.sort(\.$username).limit(page.size + 1).all()
         let items = rows.prefix(page.size).map(UserRecord.init)

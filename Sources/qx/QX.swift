@@ -11,7 +11,7 @@ struct QX: AsyncParsableCommand {
         Then:        qx whoami   ·   qx regions 5203   ·   qx curriculum search 侗族大歌
         Shell completions:  qx --generate-completion-script bash > /etc/bash_completion.d/qx
         """,
-        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self,
+        subcommands: [Login.self, Logout.self, WhoAmI.self, Regions.self, Schools.self, School.self, Classes.self, Pilot.self, Roster.self, Students.self,
                       CurriculumCommands.self, Lessons.self, DraftCommands.self, QuizCommands.self, Assign.self, Assignments.self, AssignmentCommands.self, Progress.self,
                       ClassMode.self, Transcripts.self, Flags.self, Chat.self, Assess.self, Literacy.self, Score.self, Next.self, Record.self,
                       ReportCommand.self])

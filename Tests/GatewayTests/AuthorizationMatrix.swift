@@ -20,8 +20,9 @@ struct AccessObservation: Sendable {
 /// application, and the answers compared with `AccessPolicy`.
 struct AuthorizationMatrix {
     /// Operations whose success takes away what others read (the assignment, the session, the
-    /// token): they run after all the others.
-    static let runLast = ["withdrawAssignment", "closeCompanionSession", "logout"]
+    /// token, the pupil: logout signs the pupil in again, so their erasure comes after it): they
+    /// run after all the others.
+    static let runLast = ["withdrawAssignment", "closeCompanionSession", "logout", "eraseStudentData"]
 
     let contract: Contract
     let world: AuthorizationWorld
@@ -171,6 +172,7 @@ struct AuthorizationMatrix {
         case "password", "currentPassword": return GatewayFixture.password
         case "newPassword": return "short"
         case "reason": return "核查安全提醒"
+        case "requestReference": return "监护人申请 2026-001"
         default: return nil
         }
     }

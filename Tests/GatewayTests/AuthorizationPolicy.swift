@@ -89,6 +89,8 @@ enum AccessPolicy {
             // Registry
             "listRegions": .signedIn, "getRegion": .signedIn,
             "listUsers": .only(sa, a, by: ["school"]),
+            // A guardian's erasure request: the student's school admins and admins; no other role
+            "eraseStudentData": .only(sa, a, scoped: true),
             "getUser": .only(s, t, sa, a, unseen: [b], scoped: true),
             "listSchools": .only(t, sa, b, a),
             "createSchool": .only(a),

@@ -7,7 +7,8 @@ the admin and bureau logins ops/fuzz created (username, password, role). Writes,
 ROLES, OUT_DIR/ROLE.token (the bearer token) and OUT_DIR/ROLE.toml (a schemathesis config whose
 dictionaries hold the seeded data's real IDs, so that generated requests reach the handlers instead of
 stopping at a 404 for a random UUID: schools, classes, users, lessons, regions, and an assignment, a
-draft, a companion session, a safety flag and an assessment attempt created here). Every dictionary
+draft, a companion session, a safety flag and an assessment attempt created here; the erasure
+route gets only the imported pupils, see `spares`). Every dictionary
 is bound with a probability below 1, so random values are still sent too. Also writes
 OUT_DIR/roster.zip, a OneRoster package the server accepts (see fresh_people). Standard library only.
 """
@@ -189,6 +190,15 @@ def main():
          "importing the renamed package")
     with open(f"{out}/roster.zip", "wb") as f:
         f.write(package)
+    # DELETE /v1/students/{id}/data erases whom it names: it gets the imported pupils (the `fz.`
+    # people), never the demo world's, which every other route keeps reading. Half of them for the
+    # school admin's run, half for the admin's, so that each run erases someone and does not only
+    # meet the 410 of a pupil the other run erased.
+    imported = must(request(base, "GET", f"/v1/users?role=student&school={school_ids[0]}&pageSize=500", admin),
+                    "listing the imported pupils")["items"]
+    spares = sorted(u["id"] for u in imported if u["username"].startswith("fz."))
+    if len(spares) < 2:
+        sys.exit(f"fuzz setup: the imported package gave {len(spares)} pupils to erase, not at least 2")
 
     user_ids = [u["id"] for u in demo_users]
     dictionaries = {
@@ -211,7 +221,8 @@ def main():
         (r"^/v1/schools/\{id\}", "id", "schools"),
         (r"^/v1/inference/quotas/schools/\{id\}", "id", "schools"),
         (r"^/v1/classes/\{id\}", "id", "classes"),
-        (r"^/v1/(users|students)/\{id\}", "id", "users"),
+        (r"^/v1/(users|students)/\{id\}(?!/data$)", "id", "users"),
+        (r"^/v1/students/\{id\}/data$", "id", "spares"),
         (r"^/v1/assignments/\{id\}", "id", "assignments"),
         (r"^/v1/companion/sessions/\{id\}", "id", "sessions"),
         (r"^/v1/assistant/drafts/\{id\}", "id", "drafts"),
@@ -233,6 +244,7 @@ def main():
 
     for role in ROLES:
         token = sessions[role][0]
+        dictionaries["spares"] = spares[1::2] if role == "admin" else spares[0::2]
         lines = [f"# ops/fuzz: the seeded world's IDs for the {role} run (generated; see ops/lib/fuzz_setup.py)."]
         if role == "student":
             lines += ["[[operations]]", 'include-path-regex = "^/v1/companion/"',
@@ -252,7 +264,8 @@ def main():
             f.write(token)
     who = ", ".join(f"{r} ({chosen[r]['username']})" for r in ROLES)
     print(f"signed in as {who}; "
-          f"{len(school_ids)} schools, {len(class_ids)} classes, {len(user_ids)} users, {len(flags)} flags in the dictionaries")
+          f"{len(school_ids)} schools, {len(class_ids)} classes, {len(user_ids)} users, {len(flags)} flags, "
+          f"{len(spares)} pupils to erase in the dictionaries")
 
 
 if __name__ == "__main__":

@@ -65,5 +65,6 @@ public enum RegistryMigrations {
         IndexUsersBySchool(),
         AddUserFunctionalArea(),
         IndexTeachersBySchool(),
+        AddUserErasedAt(),
     ]
 }

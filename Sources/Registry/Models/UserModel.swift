@@ -17,6 +17,8 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "password_hash") var passwordHash: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// Set when the student's data was erased; the row is anonymised then (RegistryService+Erasure).
+    @OptionalField(key: "erased_at") var erasedAt: Date?
 
     init() {}
 }

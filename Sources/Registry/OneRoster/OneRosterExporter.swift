@@ -33,7 +33,7 @@ extension RegistryService {
         rows["courses"] = try await records("courses").filter { courses.contains($0.sourcedID) }.map(\.values)
 
         let userRecords = try await records("users").filter { $0.schoolID == schoolID }
-        let localUsers = try await UserModel.query(on: db).filter(\.$schoolID == schoolID).all()
+        let localUsers = try await UserModel.query(on: db).filter(\.$schoolID == schoolID).filter(\.$erasedAt == nil).all()
         var userIDs: [UUID: String] = [:]
         for r in userRecords { if let l = r.localID { userIDs[l] = r.sourcedID } }
         let native = localUsers.filter { userIDs[$0.id!] == nil }

@@ -57,6 +57,7 @@ extension RegistryService {
             }
         case "users":
             var q = UserModel.query(on: db).filter(\.$role ~~ [Role.student.rawValue, Role.teacher.rawValue, Role.schoolAdmin.rawValue])
+                .filter(\.$erasedAt == nil)
             if let s = schoolFilter { q = q.filter(\.$schoolID == s) }
             return try await q.all().map { u in
                 let role = u.role == Role.schoolAdmin.rawValue ? "siteAdministrator" : u.role
