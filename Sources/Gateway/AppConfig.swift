@@ -1,3 +1,4 @@
+import Assistant
 import Configuration
 import Foundation
 import Inference
@@ -43,6 +44,9 @@ public struct AppConfig: Sendable {
     public var curriculumPath = "./Curriculum"
     /// Retention windows and the purge's schedule.
     public var retention = RetentionSettings()
+    /// Characters of a lesson's text a teacher-assistant prompt carries (`DraftPrompt.defaultLessonCharacters`):
+    /// more for an endpoint with a larger context.
+    public var assistantLessonCharacters = DraftPrompt.defaultLessonCharacters
 
     public init() {}
 
@@ -101,6 +105,7 @@ extension AppConfig {
         .init(env: "QIANXUE_RATE_LIMIT_ADDRESS_RPM", flag: nil, defaultValue: "1200", meaning: "requests per minute per client address (0: off)"),
         .init(env: "QIANXUE_MAX_CONCURRENT_REQUESTS", flag: nil, defaultValue: "64", meaning: "requests worked on at once (inference streams aside); past it a request waits, then answers 503 with Retry-After (0: off)"),
         .init(env: "QIANXUE_ADMISSION_WAIT", flag: nil, defaultValue: "0.5", meaning: "seconds a request may wait for one of those places"),
+        .init(env: "QIANXUE_ASSISTANT_LESSON_CHARACTERS", flag: nil, defaultValue: "400", meaning: "characters of lesson text in a teacher-assistant prompt (200–50000; about one token each: raise it for an endpoint with a larger context)"),
         .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
     ] + retentionSettings
 
@@ -202,6 +207,12 @@ extension AppConfig {
                 throw ConfigError(key: "QIANXUE_INFERENCE_SLOTS", problem: "'\(v)' is not a whole number from 1 to 10000")
             }
             c.scheduler.slots = n
+        }
+        if let v = text("qianxue.assistant.lessonCharacters") {
+            guard let n = Int(v), DraftPrompt.lessonCharacterRange.contains(n) else {
+                throw ConfigError(key: "QIANXUE_ASSISTANT_LESSON_CHARACTERS", problem: "'\(v)' is not a whole number from 200 to 50000")
+            }
+            c.assistantLessonCharacters = n
         }
         if let v = text("qianxue.inference.breakerFailures") {
             guard let n = Int(v), (1...1000).contains(n) else {

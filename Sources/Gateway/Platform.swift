@@ -112,7 +112,7 @@ public struct Platform: Sendable {
                                              audit: audit, now: now, attemptsInProgress: { try await assessment.hasAttemptInProgress($0) },
                                              alerts: alerts)
             let assistant = AssistantService(database: db, registry: registry, curriculum: curriculumService, inference: inference.service,
-                                             companion: companion, audit: audit, now: now)
+                                             companion: companion, audit: audit, now: now, lessonCharacters: config.assistantLessonCharacters)
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: curriculumService, inference: inference, companion: companion, assessment: assessment,
                             assistant: assistant, reports: ReportsService(database: db, audit: audit, registry: registry, now: now),

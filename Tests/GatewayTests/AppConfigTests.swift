@@ -1,3 +1,4 @@
+import Assistant
 import Foundation
 import Gateway
 import Testing
@@ -47,6 +48,7 @@ import Testing
         (["QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT": "soon"], "QIANXUE_INFERENCE_FIRST_TOKEN_TIMEOUT"),
         (["QIANXUE_INFERENCE_IDLE_TIMEOUT": "0"], "QIANXUE_INFERENCE_IDLE_TIMEOUT"),
         (["QIANXUE_INFERENCE_BREAKER_FAILURES": "0"], "QIANXUE_INFERENCE_BREAKER_FAILURES"),
+        (["QIANXUE_ASSISTANT_LESSON_CHARACTERS": "100"], "QIANXUE_ASSISTANT_LESSON_CHARACTERS"),
         (["QIANXUE_RETENTION_AUDIT_DAYS": "730"], "QIANXUE_RETENTION_AUDIT_DAYS"),
         (["QIANXUE_RETENTION_CHAT_DAYS": "0"], "QIANXUE_RETENTION_CHAT_DAYS"),
         (["QIANXUE_RETENTION_IDEMPOTENCY_DAYS": "a week"], "QIANXUE_RETENTION_IDEMPOTENCY_DAYS"),
@@ -73,6 +75,13 @@ import Testing
         #expect(c.inferenceSettings.firstToken == .milliseconds(1500))
         #expect(c.inferenceSettings.idle == .seconds(10))
         #expect(c.breakerThreshold == 3 && c.breakerCoolDown == .seconds(60))
+    }
+
+    @Test func theAssistantsLessonBudgetFollowsTheEndpoint() async throws {
+        #expect(try await AppConfig.load(environment: [:], envFile: nil).assistantLessonCharacters == DraftPrompt.defaultLessonCharacters)
+        let c = try await AppConfig.load(environment: ["QIANXUE_ASSISTANT_LESSON_CHARACTERS": "6000"], envFile: nil)
+        #expect(c.assistantLessonCharacters == 6000)
+        #expect(DraftPrompt.lessonCharacterRange.contains(c.assistantLessonCharacters))
     }
 
     @Test func theDatabaseURLNeverShowsItsPassword() async throws {
