@@ -63,7 +63,7 @@ extension AccountService {
             throw refused
         }
         let usedAt = now()
-        try await storePassword(user, newPassword, field: "newPassword", keepToken: nil,
+        try await storePassword(user, newPassword, field: "newPassword",
                                 event: AuditEvent(actorID: user.id, actorRole: Role(rawValue: user.role), action: "auth.activate",
                                                   targetType: "user", targetID: user.id!.uuidString, requestID: requestID)) { db in
             row.usedAt = usedAt

@@ -67,18 +67,24 @@ public struct AccountService: Sendable {
             throw AppError.unauthenticated("the username or password is wrong")
         }
         try await LoginThrottleModel.query(on: database.db).filter(\.$id == username).delete()
-        let token = Digest.randomToken()
-        let row = AuthTokenModel()
-        row.userID = userID
-        row.tokenHash = Digest.sha256Hex(token)
-        row.createdAt = now()
-        row.expiresAt = now().addingTimeInterval(settings.tokenLifetime)
+        let (token, row) = newToken(for: userID)
         try await database.db.transaction { db in
             try await row.create(on: db)
             try await audit.append(AuditEvent(actorID: userID, actorRole: Role(rawValue: user.role), action: "auth.login",
                                               targetType: "user", targetID: userID.uuidString, requestID: requestID), on: db)
         }
         return Session(token: token, expiresAt: row.expiresAt, user: UserRecord(user))
+    }
+
+    /// A fresh bearer token and its row (only the token's hash is stored), not yet written.
+    func newToken(for userID: UUID) -> (String, AuthTokenModel) {
+        let token = Digest.randomToken()
+        let row = AuthTokenModel()
+        row.userID = userID
+        row.tokenHash = Digest.sha256Hex(token)
+        row.createdAt = now()
+        row.expiresAt = now().addingTimeInterval(settings.tokenLifetime)
+        return (token, row)
     }
 
     /// Resolves a bearer token to its caller; a missing, expired or revoked token is 401. One query
@@ -88,6 +94,7 @@ public struct AccountService: Sendable {
         let hash = Digest.sha256Hex(token)
         let now = now()
         if let cached = cache.get(hash, now: now) { return cached }
+        let generation = cache.generation
         guard let row = try await database.sql.raw("""
             SELECT t.id AS token_id, t.expires_at, t.revoked_at, s.county_code AS school_county, \(unsafeRaw: UserRecord.columns(prefix: "u"))
             FROM auth_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN schools s ON s.id = u.school_id
@@ -106,7 +113,7 @@ public struct AccountService: Sendable {
                                  schoolCounty: try row.decode(column: "school_county", as: String?.self).flatMap { RegionCode($0) },
                                  area: user.functionalArea),
             user: user)
-        cache.put(hash, caller, tokenExpiresAt: expiresAt, now: now)
+        cache.put(hash, caller, tokenExpiresAt: expiresAt, now: now, readAt: generation)
         return caller
     }
 
@@ -117,15 +124,20 @@ public struct AccountService: Sendable {
         cache.forget(userID: principal.userID)
     }
 
-    /// Changes the caller's password and revokes every other token of theirs.
-    public func changePassword(_ principal: Principal, current: String, new: String, requestID: String?) async throws {
+    /// Changes the caller's password, revokes every token of theirs — the one that asked included —
+    /// and signs them in afresh: the answer's token is the only one that works afterwards.
+    public func changePassword(_ principal: Principal, current: String, new: String, requestID: String?) async throws -> Session {
         guard let user = try await UserModel.find(principal.userID, on: database.db) else { throw AppError.notFound("user") }
         guard let hash = user.passwordHash, try await hasher.verify(current, hash: hash) else {
             throw AppError(.forbidden, "the current password is wrong", fields: ["currentPassword"])
         }
-        try await storePassword(user, new, field: "newPassword", keepToken: principal.tokenID,
+        let (token, row) = newToken(for: principal.userID)
+        try await storePassword(user, new, field: "newPassword",
                                 event: AuditEvent(actorID: principal.userID, actorRole: principal.role, action: "auth.password_change",
-                                                  targetType: "user", targetID: principal.userID.uuidString, requestID: requestID))
+                                                  targetType: "user", targetID: principal.userID.uuidString, requestID: requestID)) { db in
+            try await row.create(on: db)
+        }
+        return Session(token: token, expiresAt: row.expiresAt, user: UserRecord(user))
     }
 
     /// Sets a user's password as an operator (`qianxue users set-password`) and revokes all their tokens.
@@ -134,16 +146,16 @@ public struct AccountService: Sendable {
         guard let user = try await UserModel.query(on: database.db).filter(\.$username == username).first() else {
             throw AppError.notFound("user '\(username)'")
         }
-        try await storePassword(user, password, field: "password", keepToken: nil,
+        try await storePassword(user, password, field: "password",
                                 event: AuditEvent(actorID: nil, actorRole: nil, action: "auth.password_reset", targetType: "user",
                                                   targetID: user.id!.uuidString, purpose: "operator reset")) { db in
             try await LoginThrottleModel.query(on: db).filter(\.$id == username).delete()
         }
     }
 
-    /// Checks and stores a new password, revokes the user's other tokens and records the event, in
-    /// one transaction (with `also`); the token cache forgets the user.
-    func storePassword(_ user: UserModel, _ password: String, field: String, keepToken: UUID?, event: AuditEvent,
+    /// Checks and stores a new password, revokes every token of the user and records the event, in
+    /// one transaction (with `also`, which runs after the revocation); the token cache forgets the user.
+    func storePassword(_ user: UserModel, _ password: String, field: String, event: AuditEvent,
                        also: @escaping @Sendable (any Database) async throws -> Void = { _ in }) async throws {
         try PasswordRule.check(password, username: user.username, field: field)
         user.passwordHash = try await hasher.hash(password)
@@ -152,9 +164,8 @@ public struct AccountService: Sendable {
         let userID = user.id!
         try await database.db.transaction { db in
             try await user.update(on: db)
-            var q = AuthTokenModel.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil)
-            if let keepToken { q = q.filter(\.$id != keepToken) }
-            try await q.set(\.$revokedAt, to: revokeAt).update()
+            try await AuthTokenModel.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: revokeAt).update()
             try await also(db)
             try await audit.append(event, on: db)
         }

@@ -36,6 +36,7 @@ struct GatewayFixture {
         _ engine: DatabaseEngine, test: String = #function,
         curriculum: CurriculumContent = shippedCurriculum,
         configure: (inout AppConfig) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = Date.init,
         _ body: (GatewayFixture) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with(engine, migrations: Platform.migrations, key: "platform", test: test) { db in
@@ -44,7 +45,7 @@ struct GatewayFixture {
             configure(&config)
             let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db,
                                                    curriculum: curriculum, itemBank: shippedItemBank,
-                                                   forms: shippedForms)
+                                                   forms: shippedForms, now: now)
             let r = platform.registry
             let a = try await r.createSchool(SchoolProfile(name: "测试小学甲", county: "520302", stages: [.primary, .junior]))
             let b = try await r.createSchool(SchoolProfile(name: "测试小学乙", county: "520102", stages: [.primary, .junior]))

@@ -76,19 +76,27 @@ import TestSupport
     }
 
     @Test(arguments: TestDatabase.engines)
-    func changingThePasswordRevokesOtherSessionsOnly(engine: DatabaseEngine) async throws {
+    func changingThePasswordRevokesEveryTokenAndIssuesANewOne(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { f in
+            // given two sessions, both in the token cache
             let phone = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
             let laptop = try await f.accounts.login(username: "t.zunyi", password: RegistryFixture.password, requestID: nil)
             let me = try await f.accounts.authenticate(token: laptop.token).principal
-            try await f.accounts.changePassword(me, current: RegistryFixture.password, new: "Another-long-pass-9", requestID: nil)
-            #expect(try await f.accounts.authenticate(token: laptop.token).principal.userID == me.userID)
+            _ = try await f.accounts.authenticate(token: phone.token)
+            // when the laptop changes the password
+            let fresh = try await f.accounts.changePassword(me, current: RegistryFixture.password, new: "Another-long-pass-9", requestID: nil)
+            // then both old tokens are refused, the new one works
+            await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: laptop.token).principal }
             await #expect(throws: AppError.self) { try await f.accounts.authenticate(token: phone.token).principal }
+            #expect(try await f.accounts.authenticate(token: fresh.token).principal.userID == me.userID)
+            #expect(fresh.token != laptop.token && fresh.token != phone.token)
             _ = try await f.accounts.login(username: "t.zunyi", password: "Another-long-pass-9", requestID: nil)
-            // A short new password is refused and the old one keeps working.
+            // A short new password is refused and the new token keeps working.
+            let now = try await f.accounts.authenticate(token: fresh.token).principal
             await #expect(throws: AppError.self) {
-                try await f.accounts.changePassword(me, current: "Another-long-pass-9", new: "short", requestID: nil)
+                try await f.accounts.changePassword(now, current: "Another-long-pass-9", new: "short", requestID: nil)
             }
+            #expect(try await f.accounts.authenticate(token: fresh.token).principal.userID == me.userID)
         }
     }
 

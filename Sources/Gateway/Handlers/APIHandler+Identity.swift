@@ -21,7 +21,8 @@ extension APIHandler {
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
         let caller = try RequestScope.caller()
         guard case .json(let body) = input.body else { throw AppError(.unsupportedMediaType, "send the passwords as JSON") }
-        try await accounts.changePassword(caller, current: body.currentPassword, new: body.newPassword, requestID: RequestScope.requestID)
-        return .noContent(.init())
+        let session = try await accounts.changePassword(caller, current: body.currentPassword, new: body.newPassword,
+                                                        requestID: RequestScope.requestID)
+        return .ok(.init(body: .json(.init(token: session.token, expiresAt: session.expiresAt, user: .init(session.user)))))
     }
 }

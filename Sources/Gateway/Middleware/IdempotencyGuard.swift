@@ -11,7 +11,7 @@ import Registry
 struct IdempotencyGuard: Sendable {
     let store: IdempotencyStore
     /// Answers that carry secrets (sign-in tokens, activation codes) are never stored.
-    static let excludedPrefixes = ["/v1/auth/"]
+    static let excludedPrefixes = ["/v1/auth/", "/v1/me/password"]
     static let excludedSuffixes = ["/activation-codes"]
 
     func run(_ request: Request, context: AppRequestContext, caller: Caller?,
