@@ -119,7 +119,7 @@ import TestSupport
 
     /// The restored server answers the scenario's reads as the source did before the backup; its
     /// schools are the ones acknowledged before the backup began and some written during it, each
-    /// as the source lists it, but not those written after; the audit trail verifies.
+    /// as the source lists it, but none sent after it ended; the audit trail verifies.
     static func expectTheSameAnswers(_ trip: BackupRoundTrip) {
         #expect(trip.before.count == 7 && trip.before.values.allSatisfy { $0.hasPrefix("200 ") }, "\(trip.before)")
         for (read, answer) in trip.before {
@@ -129,6 +129,8 @@ import TestSupport
         let restored = Set(trip.schoolsRestored.keys), source = Set(trip.schoolsOnSource.keys)
         #expect(trip.acknowledgedBeforeBackup.isSubset(of: restored), "missing: \(trip.acknowledgedBeforeBackup.subtracting(restored))")
         #expect(restored.isSubset(of: source) && restored.count < source.count, "restored \(restored.count), source \(source.count)")
+        #expect(!trip.sentAfterBackup.isEmpty && trip.sentAfterBackup.isDisjoint(with: restored),
+                "written after the backup ended, yet restored: \(trip.sentAfterBackup.intersection(restored))")
         for id in restored where trip.schoolsRestored[id] != trip.schoolsOnSource[id] {
             Issue.record("school \(id): restored \(trip.schoolsRestored[id] ?? "") vs source \(trip.schoolsOnSource[id] ?? "")")
         }

@@ -11,6 +11,8 @@ struct BackupRoundTrip: Sendable {
     /// Schools acknowledged before the backup started.
     var acknowledgedBeforeBackup: Set<String> = []
     var acknowledgedDuringBackup = 0
+    /// Schools whose request was sent after the backup command had ended.
+    var sentAfterBackup: Set<String> = []
     /// Every school listed by the source after the writer stopped, and by the restored server.
     var schoolsOnSource: [String: String] = [:]
     var schoolsRestored: [String: String] = [:]
@@ -31,12 +33,14 @@ struct BackupRoundTrip: Sendable {
             try await writer.waitFor(3)
             trip.acknowledgedBeforeBackup = await writer.acknowledgedIDs
             try await backup(served)
+            let backupEnded = ContinuousClock.now
             let afterBackup = await writer.count
             trip.acknowledgedDuringBackup = afterBackup - trip.acknowledgedBeforeBackup.count
             try await writer.waitFor(afterBackup + 3)
             writing.cancel()
             await writing.value
             trip.writeFailures = await writer.failures
+            trip.sentAfterBackup = await writer.sent(after: backupEnded)
             trip.schoolsOnSource = try await scenario.schools(on: served.api)
             await served.stop()
         } catch {
@@ -61,23 +65,31 @@ struct BackupRoundTrip: Sendable {
 /// Creates schools one after another until cancelled, as a busy admin's client would.
 actor SchoolWriter {
     private(set) var acknowledged: [String] = []
+    private var sentAt: [String: ContinuousClock.Instant] = [:]
     private(set) var failures: [String] = []
 
     var count: Int { acknowledged.count }
     var acknowledgedIDs: Set<String> { Set(acknowledged) }
 
+    func sent(after instant: ContinuousClock.Instant) -> Set<String> {
+        Set(sentAt.filter { $0.value > instant }.keys)
+    }
+
     func keepWriting(_ api: LiveAPI, token: String) async {
         var n = 0
         while !Task.isCancelled {
             n += 1
+            let sent = ContinuousClock.now
             do {
                 let r = try await api.request(.POST, "/v1/schools", token: token,
                                               json: ["name": "备份期间写入 \(n)", "countyCode": "520302", "stages": ["primary"], "locale": "rural"])
                 if r.status == 201, let id = BackupScenario.json(r.text)["id"] as? String {
                     acknowledged.append(id)
-                } else if r.status == 503 {
-                    // overloaded (a busy test machine): a client waits and sends again
-                    try? await Task.sleep(for: .seconds(1))
+                    sentAt[id] = sent
+                } else if r.status == 429 || r.status == 503 {
+                    // the account's rate limit, or a busy machine: a client waits as told and goes on
+                    let wait = BackupScenario.json(r.text)["retryAfter"] as? Int ?? 1
+                    try? await Task.sleep(for: .seconds(wait))
                 } else {
                     failures.append("\(r.status) \(r.text.prefix(300))")
                 }
