@@ -10,6 +10,8 @@ struct Assess: AsyncParsableCommand {
         Answer single choice with a letter (B), multiple choice with letters (A C), ordering with the
         letters in order (C A B D). An unfinished test resumes where it stopped. With --window, the
         pre- or post-test form your teacher opened for your class; with --form, a form by id.
+
+        Examples:  qx assess   ·   qx assess --window   ·   qx assess --form junior-2026-2027-2-pre
         """)
     @Option(help: "Sit this fixed form (see GET /v1/assessment/forms).") var form: String?
     @Flag(help: "Sit the form of the assessment window open for your class.") var window = false
@@ -64,13 +66,15 @@ struct Assess: AsyncParsableCommand {
 
 /// `qx literacy --class ID`: a class's AI-literacy summary for its teachers.
 struct Literacy: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A class's AI-literacy summary (teachers): each student's latest result, levels per dimension.")
-    @Option(name: .customLong("class"), help: "The class's ID (see qx classes).") var classID: String
+    static let configuration = CommandConfiguration(abstract: "A class's AI-literacy summary (teachers): each student's latest result, levels per dimension.",
+                                                    discussion: "Examples: qx literacy --class 8-2   ·   qx literacy --class 8-2 --output json")
+    @Option(name: .customLong("class"), help: "The class: its short code (8-2) or id (see qx classes).") var classID: String
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let s = try Session(options)
         let summary: Components.Schemas.ClassLiteracy
+        let classID = try await TeacherInput.classID(classID, s)
         switch try await s.call({ try await s.client.getClassLiteracy(path: .init(id: classID)) }) {
         case .ok(let ok): summary = try ok.body.json
         case .default(let status, let problem): throw QXError(problem: problem, status: status)

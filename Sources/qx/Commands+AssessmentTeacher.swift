@@ -12,9 +12,9 @@ struct Score: AsyncParsableCommand {
         With --list, only lists them. With --suggest, the AI assistant's suggested score and reasons are shown first — \
         advisory: only the points you type are recorded.
 
-        Example: qx score --class 5b0e…(the class id) --suggest
+        Examples: qx score --class 8-2 --suggest   ·   qx score --class 8-2 --list
         """)
-    @Option(name: .customLong("class"), help: "The class's ID (see qx classes).") var classID: String
+    @Option(name: .customLong("class"), help: "The class: its short code (8-2) or id (see qx classes).") var classID: String
     @Flag(help: "List the answers waiting for a score without asking.") var list = false
     @Flag(help: "Show the AI assistant's suggested score (advisory) before asking.") var suggest = false
     @OptionGroup var options: GlobalOptions
@@ -22,6 +22,7 @@ struct Score: AsyncParsableCommand {
     func run() async throws {
         let s = try Session(options)
         let pending: [Components.Schemas.WrittenResponse]
+        let classID = try await TeacherInput.classID(classID, s)
         switch try await s.call({ try await s.client.listWrittenResponses(path: .init(id: classID)) }) {
         case .ok(let ok): pending = try ok.body.json.items
         case .default(let status, let problem): throw QXError(problem: problem, status: status)
@@ -62,13 +63,15 @@ struct Score: AsyncParsableCommand {
 /// `qx next`: a student's recommended next lessons; `qx next --class ID`: the class grouped by need.
 struct Next: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Your next lessons from your AI-literacy result (students), or your class grouped by need (teachers, --class).")
-    @Option(name: .customLong("class"), help: "Teachers: the class's ID.") var classID: String?
+        abstract: "Your next lessons from your AI-literacy result (students), or your class grouped by need (teachers, --class).",
+        discussion: "Examples: qx next   (a student)   ·   qx next --class 8-2   (a teacher)")
+    @Option(name: .customLong("class"), help: "Teachers: the class, its short code (8-2) or id.") var classID: String?
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let s = try Session(options)
-        if let classID {
+        if let classText = classID {
+            let classID = try await TeacherInput.classID(classText, s)
             let needs: Components.Schemas.ClassLearningNeeds
             switch try await s.call({ try await s.client.getClassRecommendations(path: .init(id: classID)) }) {
             case .ok(let ok): needs = try ok.body.json
@@ -98,7 +101,8 @@ struct Next: AsyncParsableCommand {
 /// `qx record STUDENT`: a student's AI-literacy record, as a table or saved as a printable page.
 struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "A student's AI-literacy record for the comprehensive quality evaluation; --html FILE saves the printable page.")
+        abstract: "A student's AI-literacy record for the comprehensive quality evaluation; --html FILE saves the printable page.",
+        discussion: "Examples: qx record 7c1e…   ·   qx record 7c1e… --html record.html   (the student's id: qx literacy --class 8-2 --output json)")
     @Argument(help: "The student's ID.") var student: String
     @Option(help: "Save the printable HTML page to this file.") var html: String?
     @OptionGroup var options: GlobalOptions

@@ -16,7 +16,8 @@ struct CurriculumCommands: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Search.self, Coverage.self, PD.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ls", abstract: "Units and their lessons, in teaching order.")
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "Units and their lessons, in teaching order.",
+                                                        discussion: "Examples: qx curriculum ls   ·   qx curriculum ls --band junior")
 
         @Option(help: "One band: \(bandNames).") var band: String?
         @OptionGroup var options: GlobalOptions
@@ -48,7 +49,8 @@ struct CurriculumCommands: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One lesson, rendered for the terminal.")
+        static let configuration = CommandConfiguration(abstract: "One lesson, rendered for the terminal.",
+                                                        discussion: "Example: qx curriculum show jr-dong-grand-song-polyphony   (also: qx lessons show SLUG)")
 
         @Argument(help: "The lesson's slug.") var slug: String
         @Flag(help: "Print the lesson's Markdown as written.") var raw = false
@@ -118,7 +120,8 @@ struct CurriculumCommands: AsyncParsableCommand {
     }
 
     struct Coverage: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The band × competency grid: lessons per cell, hours per band; · marks a gap.")
+        static let configuration = CommandConfiguration(abstract: "The band × competency grid: lessons per cell, hours per band; · marks a gap.",
+                                                        discussion: "Examples: qx curriculum coverage   ·   qx curriculum coverage --teachers")
 
         @Flag(help: "Also show teacher professional development on the teacher framework.") var teachers = false
         @OptionGroup var options: GlobalOptions

@@ -11,7 +11,8 @@ extension CurriculumCommands {
             defaultSubcommand: Mine.self)
 
         struct Mine: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "mine", abstract: "Your progress through the PD units.")
+            static let configuration = CommandConfiguration(commandName: "mine", abstract: "Your progress through the PD units.",
+                                                            discussion: "Example: qx curriculum pd mine")
             @OptionGroup var options: GlobalOptions
 
             func run() async throws {
@@ -54,7 +55,8 @@ extension CurriculumCommands {
         }
 
         struct Summary: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Completion counts per unit in your scope (school admins, bureau users, admins).")
+            static let configuration = CommandConfiguration(abstract: "Completion counts per unit in your scope (school admins, bureau users, admins).",
+                                                            discussion: "Examples: qx curriculum pd summary   ·   qx curriculum pd summary --region 5203")
             @Option(help: "A region code within your scope.") var region: String?
             @Option(help: "A school's ID.") var school: String?
             @OptionGroup var options: GlobalOptions
