@@ -191,14 +191,28 @@ def main():
     with open(f"{out}/roster.zip", "wb") as f:
         f.write(package)
     # DELETE /v1/students/{id}/data erases whom it names: it gets the imported pupils (the `fz.`
-    # people), never the demo world's, which every other route keeps reading. Half of them for the
-    # school admin's run, half for the admin's, so that each run erases someone and does not only
-    # meet the 410 of a pupil the other run erased.
-    imported = must(request(base, "GET", f"/v1/users?role=student&school={school_ids[0]}&pageSize=500", admin),
-                    "listing the imported pupils")["items"]
-    spares = sorted(u["id"] for u in imported if u["username"].startswith("fz."))
+    # people, in a school of their own), never the demo world's, which every other route keeps
+    # reading. Half of them for the school admin's run — sent with the token of the imported school's
+    # admin, activated here, since the demo school admin would only meet 404 — and half for the
+    # admin's, so that each run erases someone rather than only meeting the other run's 410.
+    imported = [u for u in must(request(base, "GET", "/v1/users?role=student&pageSize=500", admin), "listing pupils")["items"]
+                if u["username"].startswith("fz.")]
+    spares = sorted(u["id"] for u in imported)
     if len(spares) < 2:
         sys.exit(f"fuzz setup: the imported package gave {len(spares)} pupils to erase, not at least 2")
+    fz_school = imported[0]["schoolId"]
+    status, codes = request(base, "POST", f"/v1/schools/{fz_school}/activation-codes", admin, accept="text/csv")
+    if status != 200:
+        sys.exit(f"fuzz setup: issuing activation codes for the imported school answered {status}")
+    code_rows = list(csv.DictReader(io.StringIO(codes.decode("utf-8") if isinstance(codes, bytes) else str(codes))))
+    fz_admin = next((r for r in code_rows if r.get("role") == "school_admin"), None)
+    if fz_admin is None:
+        sys.exit("fuzz setup: the imported school has no school admin to activate")
+    fz_password = "Fz-" + uuid.uuid4().hex
+    must(request(base, "POST", "/v1/auth/activate",
+                 body={"code": fz_admin["code"], "username": fz_admin["username"], "newPassword": fz_password}),
+         "activating the imported school's admin")
+    fz_admin_token, _ = login(base, fz_admin["username"], fz_password)
 
     user_ids = [u["id"] for u in demo_users]
     dictionaries = {
@@ -257,7 +271,10 @@ def main():
         lines.append("")
         for regex, param, name in path_bindings:
             lines += ["[[operations]]", f"include-path-regex = {toml_str(regex)}",
-                      f'parameters = {{ "path.{param}" = {{ dictionary = "{name}", probability = 0.7 }} }}', ""]
+                      f'parameters = {{ "path.{param}" = {{ dictionary = "{name}", probability = 0.7 }} }}']
+            if name == "spares" and role == "school_admin":
+                lines.append(f'headers = {{ Authorization = "Bearer {fz_admin_token}" }}')
+            lines.append("")
         with open(f"{out}/{role}.toml", "w", encoding="utf-8") as f:
             f.write("\n".join(lines))
         with open(f"{out}/{role}.token", "w") as f:
