@@ -56,8 +56,11 @@ public enum TestDatabase {
         case .postgres:
             guard let base = postgresURL else { throw TestSetupError("QIANXUE_TEST_DATABASE_URL is not set") }
             let name = try await PostgresTemplates.shared.freshDatabase(base: base, key: key, migrations: migrations)
-            let db = try await DatabaseStack.open(.postgres(url: PostgresTemplates.url(base, database: name)), logger: logger, poolSize: 2,
-                                                  poolTimeout: .seconds(60))
+            // QIANXUE_TEST_PG_POOL_SIZE (connections per event loop, default 2): 1 shows a request that
+            // needs a second connection while it holds one (a pool deadlock) at once instead of under load.
+            let poolSize = ProcessInfo.processInfo.environment["QIANXUE_TEST_PG_POOL_SIZE"].flatMap(Int.init) ?? 2
+            let db = try await DatabaseStack.open(.postgres(url: PostgresTemplates.url(base, database: name)), logger: logger,
+                                                  poolSize: poolSize, poolTimeout: .seconds(60))
             do {
                 let result = try await body(db)
                 await db.shutdown()
