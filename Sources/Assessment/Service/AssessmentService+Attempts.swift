@@ -153,6 +153,8 @@ extension AssessmentService {
 
     func finishAttempt(_ m: AttemptModel, result: LiteracyResult) throws {
         m.result = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
+        // The result at completion stays as it was (the xAPI `completed` statement carries it).
+        if m.status != AttemptStatus.finished.rawValue { m.finishedResult = m.result }
         m.status = AttemptStatus.finished.rawValue
         m.finishedAt = result.finishedAt
         m.currentItem = nil

@@ -81,6 +81,7 @@ extension AssessmentService {
             var responses = try await ResponseModel.query(on: database.db).filter(\.$attemptID == m.id!).sort(\.$seq).all()
             responses = responses.map { $0.id == r.id ? r : $0 }
             try finishAttempt(m, result: try formResult(m, responses: responses, finishedAt: m.finishedAt ?? now()))
+            m.rescoredAt = r.scoredAt
         }
         try await database.db.transaction { db in
             if finished { try await countRescored(m, on: db) }

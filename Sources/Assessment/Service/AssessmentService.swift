@@ -27,7 +27,8 @@ public struct AssessmentService: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows(), AddResponseScoring(), IndexAttemptsByStudent()] }
+    public static var migrations: [any Migration] { [CreateAssessmentAttempts(), CreateAssessmentWindows(), AddResponseScoring(), IndexAttemptsByStudent(),
+                                                     RecordAttemptRescores()] }
 
     public init(database: DatabaseStack, registry: RegistryService, audit: AuditLog, items: AssessmentItems,
                 configuration: AdaptiveTest.Configuration = .standard, cutScores: CutScores = .provisional,

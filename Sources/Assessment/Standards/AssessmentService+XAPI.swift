@@ -27,17 +27,20 @@ extension AssessmentService {
         var finishedQ = AttemptModel.query(on: database.db).filter(\.$finishedAt >= from).sort(\.$finishedAt).limit(take)
         var answeredQ = ResponseModel.query(on: database.db).join(AttemptModel.self, on: \ResponseModel.$attemptID == \AttemptModel.$id)
             .filter(\.$answeredAt >= from).sort(\.$answeredAt).limit(take)
+        var rescoredQ = AttemptModel.query(on: database.db).filter(\.$rescoredAt >= from).sort(\.$rescoredAt).limit(take)
         var scoredQ = ResponseModel.query(on: database.db).join(AttemptModel.self, on: \ResponseModel.$attemptID == \AttemptModel.$id)
             .filter(\.$scoredAt >= from).sort(\.$scoredAt).limit(take)
         if let school {
             startedQ = startedQ.filter(\.$schoolID == school)
             finishedQ = finishedQ.filter(\.$schoolID == school)
+            rescoredQ = rescoredQ.filter(\.$schoolID == school)
             answeredQ = answeredQ.filter(AttemptModel.self, \.$schoolID == school)
             scoredQ = scoredQ.filter(AttemptModel.self, \.$schoolID == school)
         }
         var out: [XAPIStatement] = []
         for m in try await startedQ.all() { out.append(statement(attempt: m, verb: .attempted, at: m.startedAt)) }
         for m in try await finishedQ.all() { if let at = m.finishedAt { out.append(statement(attempt: m, verb: .completed, at: at)) } }
+        for m in try await rescoredQ.all() { if let at = m.rescoredAt { out.append(statement(attempt: m, verb: .scored, at: at)) } }
         for r in try await answeredQ.all() { out.append(try statement(response: r, attempt: try r.joined(AttemptModel.self), verb: .answered, at: r.answeredAt)) }
         for r in try await scoredQ.all() {
             if let at = r.scoredAt { out.append(try statement(response: r, attempt: try r.joined(AttemptModel.self), verb: .scored, at: at)) }
@@ -53,13 +56,21 @@ extension AssessmentService {
         return XAPIStatementPage(statements: page, more: more)
     }
 
+    /// `attempted`, `completed` (with the result at completion), or `scored`: the test rescored at
+    /// `at` by a teacher's score of a written answer (with the result since; a later rescore is a
+    /// statement of its own).
     private func statement(attempt m: AttemptModel, verb: XAPIStatement.Verb, at: Date) -> XAPIStatement {
         let kind = AttemptKind(rawValue: m.kind) ?? .adaptive
-        let result = verb == .completed ? m.result.flatMap { try? Self.decoder.decode(LiteracyResult.self, from: Data($0.utf8)) } : nil
+        let stored: String? = switch verb {
+        case .completed: m.finishedResult ?? m.result
+        case .scored: m.result
+        default: nil
+        }
+        let result = stored.flatMap { try? Self.decoder.decode(LiteracyResult.self, from: Data($0.utf8)) }
         return XAPIStatement(
-            id: XAPIStatement.derivedID(m.id!, verb), studentID: m.studentID, verb: verb,
+            id: verb == .scored ? XAPIStatement.derivedID(m.id!, verb, at: at) : XAPIStatement.derivedID(m.id!, verb), studentID: m.studentID, verb: verb,
             object: XAPIStatement.testActivity(kind: kind, form: m.formID.flatMap(items.form(id:))), parent: nil, registration: m.id!,
-            timestamp: at, stored: at, success: nil, completion: verb == .completed ? true : nil, response: nil, score: nil,
+            timestamp: at, stored: at, success: nil, completion: verb != .attempted ? true : nil, response: nil, score: nil,
             extensions: result.map { [XAPIStatement.thetaExtension: $0.profile.overall.theta, XAPIStatement.standardErrorExtension: $0.profile.overall.se] } ?? [:])
     }
 
@@ -69,7 +80,8 @@ extension AssessmentService {
         let max = Double(item.rubric?.maxPoints ?? 1)
         let scored = verb == .scored || item.type != .constructed
         return XAPIStatement(
-            id: XAPIStatement.derivedID(r.id!, verb), studentID: m.studentID, verb: verb, object: XAPIStatement.itemActivity(item),
+            id: verb == .scored ? XAPIStatement.derivedID(r.id!, verb, at: at) : XAPIStatement.derivedID(r.id!, verb), studentID: m.studentID, verb: verb,
+            object: XAPIStatement.itemActivity(item),
             parent: XAPIStatement.testActivity(kind: AttemptKind(rawValue: m.kind) ?? .adaptive, form: m.formID.flatMap(items.form(id:))),
             registration: m.id!, timestamp: verb == .scored ? at : r.answeredAt, stored: at, success: scored ? r.correct : nil, completion: nil,
             response: verb == .answered ? answer.flatMap(XAPIStatement.responsePattern) : nil,

@@ -1,8 +1,9 @@
+import Crypto
 import Foundation
 import QianxueCore
 
 /// One xAPI 1.0.3 statement of the assessment: a student attempted a test, answered an item, had a
-/// written answer scored, or completed the test. The actor is the student's account id, never a
+/// written answer scored (and with it, once the test was finished, the test rescored), or completed the test. The actor is the student's account id, never a
 /// name; an item activity carries no key and a written answer's text is left out.
 public struct XAPIStatement: Sendable, Hashable {
     public enum Verb: String, Sendable, Hashable {
@@ -78,6 +79,19 @@ public struct XAPIStatement: Sendable, Hashable {
         case .order(let a): return a.joined(separator: "[,]")
         case .text: return nil
         }
+    }
+
+    /// The id of a statement about an event that may happen again to the same row — a teacher's
+    /// score, a rescore — from the row, the verb and the instant: every rescore is a statement of
+    /// its own, and no id ever stands for two contents (statements are immutable). Name-based:
+    /// the first 16 bytes of SHA-256, marked as a version-8 (custom) RFC 9562 UUID.
+    static func derivedID(_ base: UUID, _ verb: Verb, at instant: Date) -> UUID {
+        let micros = Int64((instant.timeIntervalSince1970 * 1_000_000).rounded())
+        var bytes = Array(SHA256.hash(data: Data("\(base.uuidString)|\(verb.rawValue)|\(micros)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
     /// A statement id derived from a row's id, one per verb, so that reading again gives the same ids.

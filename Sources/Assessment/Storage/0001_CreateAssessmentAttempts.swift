@@ -64,6 +64,10 @@ final class AttemptModel: Model, @unchecked Sendable {
     @OptionalField(key: "result") var result: String?
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "finished_at") var finishedAt: Date?
+    /// The result as it stood when the student finished (0005); `result` follows later rescores.
+    @OptionalField(key: "finished_result") var finishedResult: String?
+    /// When a teacher's score last changed the finished result (0005).
+    @OptionalField(key: "rescored_at") var rescoredAt: Date?
 
     init() {}
 }
