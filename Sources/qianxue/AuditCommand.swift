@@ -23,14 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try await CLI.config(flags: database.flags)
-            var logger = CLI.logger
-            logger.logLevel = .warning
-            let db: DatabaseStack
-            do {
-                db = try await DatabaseStack.open(config.database, logger: logger)
-            } catch {
-                throw CommandFailure("cannot open \(config.database): \(error)")
-            }
+            let db = try await CLI.openDatabase(config)
             let check: AuditCheck
             do {
                 check = try await AuditLog(database: db).check()

@@ -30,14 +30,7 @@ struct Backup: AsyncParsableCommand {
         if case .sqlite(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
             throw CommandFailure("no database at \(path) (is --data-dir or QIANXUE_DATA_DIR right?)")
         }
-        var logger = CLI.logger
-        logger.logLevel = .warning
-        let db: DatabaseStack
-        do {
-            db = try await DatabaseStack.open(config.database, logger: logger)
-        } catch {
-            throw CommandFailure("cannot open \(config.database): \(error)")
-        }
+        let db = try await CLI.openDatabase(config)
         do {
             let summary = try await db.backupSQLite(to: target, replacing: force)
             await db.shutdown()

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import Gateway
 import Logging
+import Persistence
 
 /// The server binary: thin commands over the Gateway's `Platform`.
 @main
@@ -49,6 +50,18 @@ enum CLI {
             return try await AppConfig.load(flags: flags)
         } catch let e as ConfigError {
             throw CommandFailure("configuration: \(e)")
+        }
+    }
+
+    /// Opens the database alone — no migrations, no services — for commands that read or copy it
+    /// as it is (`audit verify`, `backup`); warnings only in the log. The caller shuts it down.
+    static func openDatabase(_ config: AppConfig) async throws -> DatabaseStack {
+        var logger = logger
+        logger.logLevel = .warning
+        do {
+            return try await DatabaseStack.open(config.database, logger: logger)
+        } catch {
+            throw CommandFailure("cannot open \(config.database): \(error)")
         }
     }
 
