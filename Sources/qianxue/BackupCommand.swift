@@ -27,9 +27,6 @@ struct Backup: AsyncParsableCommand {
             print(try await PostgresDump(url: url).dump(to: target, replacing: force))
             return
         }
-        if case .sqlite(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
-            throw CommandFailure("no database at \(path) (is --data-dir or QIANXUE_DATA_DIR right?)")
-        }
         let db = try await CLI.openDatabase(config)
         do {
             let summary = try await db.backupSQLite(to: target, replacing: force)

@@ -56,6 +56,10 @@ enum CLI {
     /// Opens the database alone — no migrations, no services — for commands that read or copy it
     /// as it is (`audit verify`, `backup`); warnings only in the log. The caller shuts it down.
     static func openDatabase(_ config: AppConfig) async throws -> DatabaseStack {
+        // Opening a missing SQLite file would create an empty one: say where it was looked for instead.
+        if case .sqlite(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure("no database at \(path) (is --data-dir or QIANXUE_DATA_DIR right?)")
+        }
         var logger = logger
         logger.logLevel = .warning
         do {
