@@ -39,11 +39,8 @@ public final class DatabaseStack: Sendable {
     private let logger: Logger
     let group: any EventLoopGroup
 
-    private let ownedGroup: MultiThreadedEventLoopGroup?
-
     private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
-                 ownedGroup: MultiThreadedEventLoopGroup?, logger: Logger) {
-        self.ownedGroup = ownedGroup
+                 logger: Logger) {
         self.location = location
         self.databases = databases
         self.group = group
@@ -62,11 +59,8 @@ public final class DatabaseStack: Sendable {
         // SQLite takes one writer at a time: one connection (one event loop) per process keeps
         // in-process writers from busy-waiting on each other's locks on the thread pool.
         let group: any EventLoopGroup
-        var ownedGroup: MultiThreadedEventLoopGroup?
         if case .sqlite = location {
-            let g = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            ownedGroup = g
-            group = g
+            group = Self.sqliteGroup
         } else {
             group = sharedGroup
         }
@@ -91,7 +85,7 @@ public final class DatabaseStack: Sendable {
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                 as: .psql)
         }
-        let stack = DatabaseStack(location: location, databases: databases, group: group, ownedGroup: ownedGroup, logger: logger)
+        let stack = DatabaseStack(location: location, databases: databases, group: group, logger: logger)
         do {
             try await stack.prepareConnections()
         } catch {
@@ -100,6 +94,12 @@ public final class DatabaseStack: Sendable {
         }
         return stack
     }
+
+    /// The one event loop of every SQLite stack in the process, never shut down. A stack's own loop,
+    /// shut down with it, crashed the process (NIO: "leaking promise") when a request that outlived
+    /// its server — its client gone, the server drained without it — reached the database after
+    /// `shutdown()`; now such a late query fails on the closed pool instead.
+    static let sqliteGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// The database, on any event loop; inside `withAmbientTransaction`, that transaction.
     public var db: any Database {
@@ -167,6 +167,5 @@ public final class DatabaseStack: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
-        try? await ownedGroup?.shutdownGracefully()
     }
 }
