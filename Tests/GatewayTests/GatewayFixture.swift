@@ -42,6 +42,9 @@ struct GatewayFixture {
         try await TestDatabase.with(engine, migrations: Platform.migrations, key: "platform", test: test) { db in
             var config = AppConfig()
             config.port = 0
+            // No scheduled purge unless a test asks for one: hundreds of live apps purging a minute
+            // after they start would only compete for the one SQLite connection in the parallel run.
+            config.retention.purgeHour = nil
             configure(&config)
             let platform = try await Platform.open(config: config, logger: TestDatabase.logger, hasher: TestHasher(), database: db,
                                                    curriculum: curriculum, itemBank: shippedItemBank,

@@ -136,7 +136,7 @@ import TestSupport
 
     @Test(arguments: TestDatabase.engines)
     func serveRunsThePurgeAfterItsStartupDelay(engine: DatabaseEngine) async throws {
-        try await GatewayFixture.with(engine, configure: { $0.retention.startupDelay = .milliseconds(100) }) { f in
+        try await GatewayFixture.with(engine, configure: { $0.retention.purgeHour = 3; $0.retention.startupDelay = .milliseconds(100) }) { f in
             // given
             _ = try await Self.agedData(f)
             // when the server runs for a moment
