@@ -40,7 +40,9 @@ public enum TestDatabase {
             let template = try await SQLiteTemplates.shared.template(key: key, migrations: migrations)
             let path = SQLiteTemplates.directory.appendingPathComponent("\(UUID().uuidString).sqlite").path
             try FileManager.default.copyItem(atPath: template, toPath: path)
-            let db = try await DatabaseStack.open(.sqlite(path: path), logger: logger)
+            // The one connection's waiters get a minute, as PostgreSQL's do: on two saturated cores in
+            // ops/test's parallel phase the server's default 5 s turned slow tests into failed ones.
+            let db = try await DatabaseStack.open(.sqlite(path: path), logger: logger, poolTimeout: .seconds(60))
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
