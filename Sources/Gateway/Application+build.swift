@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import Persistence
 import QianxueAPI
 import ServiceLifecycle
@@ -28,8 +29,9 @@ public func buildApplication(platform: Platform, logger: Logger) throws -> some 
         logger: logger)
 }
 
-/// The router alone, for tests that drive it without a socket.
-public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> {
+/// The router alone, for tests that drive it without a socket. `hotReads: false` leaves every
+/// route to the generated server, for tests that compare the two.
+public func buildRouter(platform: Platform, hotReads: Bool = true) throws -> Router<AppRequestContext> {
     let config = platform.config
     let router = Router(context: AppRequestContext.self)
     if config.benchmarkRoutes {
@@ -37,6 +39,10 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         router.get("/bench/plain") { _, _ in ["status": "ok"] }
     }
     let metrics = GatewayMetrics()
+    let inference = platform.inference
+    let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
+                             audit: platform.audit, metrics: metrics, inference: inference, companion: platform.companion, assessment: platform.assessment,
+                             assistant: platform.assistant, reports: platform.reports, contract: try ContractDocuments())
     router.add(middleware: GatewayPipeline(
         metrics: metrics, accounts: platform.accounts,
         userLimiter: RateLimiter(perMinute: config.userRequestsPerMinute),
@@ -44,15 +50,17 @@ public func buildRouter(platform: Platform) throws -> Router<AppRequestContext> 
         bodyLimit: BodyLimit(defaultLimit: config.bodyLimit, routeLimits: [("/v1/rostering/oneroster", APIHandler.rosterUploadLimit)]),
         idempotency: IdempotencyGuard(store: platform.idempotency),
         admission: AdmissionGate(limit: config.maxConcurrentRequests, maxWait: config.admissionWait),
-        databaseGate: DatabaseGate(database: platform.database, logger: Logger(label: "qianxue.database"))))
-    let inference = platform.inference
-    let handler = APIHandler(database: platform.database, accounts: platform.accounts, registry: platform.registry, curriculum: platform.curriculum,
-                             audit: platform.audit, metrics: metrics, inference: inference, companion: platform.companion, assessment: platform.assessment,
-                             assistant: platform.assistant, reports: platform.reports, contract: try ContractDocuments())
-    // Compact JSON: pretty-printing every answer costs the gateway a tenth of its throughput.
-    try handler.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys]),
+        databaseGate: DatabaseGate(database: platform.database, logger: Logger(label: "qianxue.database")),
+        hotReads: hotReads ? HotReads(handler: handler, configuration: APIHandler.serverConfiguration) : nil))
+    try handler.registerHandlers(on: router, configuration: APIHandler.serverConfiguration,
                                  middlewares: [SignInRequirement(publicOperations: handler.contract.publicOperations)])
     return router
+}
+
+extension APIHandler {
+    /// How the generated server encodes and decodes. Compact JSON: pretty-printing every answer
+    /// cost the gateway a tenth of its throughput.
+    static let serverConfiguration = OpenAPIRuntime.Configuration(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys])
 }
 
 /// Closes the inference client and the database pool once the server has stopped taking requests.

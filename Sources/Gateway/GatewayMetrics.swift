@@ -15,14 +15,21 @@ public final class GatewayMetrics: Sendable {
     ]
 
     /// The registry's own lookups allocate label arrays; the series a gateway serves are few, so keep them.
-    private let series = Mutex<[String: (Counter, DurationHistogram)]>([:])
+    private let series = Mutex<[SeriesKey: (Counter, DurationHistogram)]>([:])
+
+    /// A series' labels as a key (no string is built per request to find it).
+    private struct SeriesKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
     /// The inference totals at the last scrape, so that counters advance by what happened since.
     let inferenceExported = Mutex(InferenceCounters.Totals())
 
     public init() {}
 
     func record(method: String, route: String, status: Int, duration: Duration) {
-        let key = "\(method) \(route) \(status)"
+        let key = SeriesKey(method: method, route: route, status: status)
         let (counter, histogram) = series.withLock { all in
             if let s = all[key] { return s }
             let s = (

@@ -6,7 +6,7 @@ import Registry
 extension APIHandler {
     func listRegions(_ input: Operations.ListRegions.Input) async throws -> Operations.ListRegions.Output {
         _ = try RequestScope.caller()
-        let items = registry.regions.roots.map { node($0) }
+        let items = registry.regions.roots.map { regionNode($0) }
         return .ok(.init(body: .json(.init(items: items))))
     }
 
@@ -16,14 +16,15 @@ extension APIHandler {
             throw AppError.validation("code '\(input.path.code)' is not a GB/T 2260 code (2, 4 or 6 digits)", field: "code")
         }
         guard let region = registry.regions.region(code) else { throw AppError.notFound("region \(code)") }
-        return .ok(.init(body: .json(node(region))))
+        return .ok(.init(body: .json(regionNode(region))))
     }
 
-    private func node(_ r: Region) -> Components.Schemas.RegionNode {
+    /// A region with its subtree, as the API answers it (also what `HotReads` encodes once per region).
+    func regionNode(_ r: Region) -> Components.Schemas.RegionNode {
         Components.Schemas.RegionNode(
             code: r.code.rawValue, name: r.name, nameEn: r.nameEn,
             level: Components.Schemas.RegionLevel(rawValue: r.level.rawValue)!, parentCode: r.parent?.rawValue,
-            children: registry.regions.children(of: r.code).map { node($0) })
+            children: registry.regions.children(of: r.code).map { regionNode($0) })
     }
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {

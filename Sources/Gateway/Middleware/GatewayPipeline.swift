@@ -10,7 +10,7 @@ import Registry
 
 /// Everything the gateway does around a handler, in one stage rather than a stack of middleware
 /// (each layer of which costs an async frame and a copy of the context on every request):
-/// request id → body limit → rate limits → bearer auth → idempotency → handler, with every error
+/// request id → body limit → rate limits → bearer auth → hot reads | idempotency → handler, with every error
 /// turned into a problem document, and the access log line and metrics at the end.
 struct GatewayPipeline: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -23,21 +23,27 @@ struct GatewayPipeline: RouterMiddleware {
     let idempotency: IdempotencyGuard
     let admission: AdmissionGate
     let databaseGate: DatabaseGate
+    /// Answers `GET /v1/me` and `GET /v1/regions/{code}` from encoded bytes (nil: the generated server answers).
+    let hotReads: HotReads?
 
     /// Probes and scrapes are never rate limited.
     static let unlimited: Set<String> = ["/health", "/ready", "/metrics"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
+        // Read once: each read of `uri.path` makes a new string.
+        let path = request.uri.path
         var context = context
         let id = request.headers[.requestID].flatMap(RequestIDs.accept) ?? RequestIDs.generate()
         context.requestID = id
-        context.logger[metadataKey: "request_id"] = .string(id)
+        // The request id goes into each line this stage logs (the only lines logged with this
+        // context), rather than into the logger: copying its metadata cost every request.
+        let requestID: Logger.Metadata.Value = .string(id)
 
         var response: Response
         do {
-            response = try await admission.admitted(method: request.method.rawValue, path: request.uri.path) {
-                try await inner(request, context: context, next: next)
+            response = try await admission.admitted(method: request.method.rawValue, path: path) {
+                try await inner(request, path: path, context: context, next: next)
             }
         } catch {
             databaseGate.observe(error)
@@ -46,14 +52,14 @@ struct GatewayPipeline: RouterMiddleware {
             // a refusal for overload is the gateway working as meant (a surge makes thousands a
             // minute, counted in /metrics by status), so it is logged at debug, not as a failure.
             if problem.type == .overloaded {
-                context.logger.debug("request refused: overloaded", metadata: ["error": .string(problem.detail)])
+                context.logger.debug("request refused: overloaded", metadata: ["error": .string(problem.detail), "request_id": requestID])
             } else if problem.type.status >= 500, !(problem.type == .databaseUnavailable && databaseGate.isDown) {
-                context.logger.error("request failed", metadata: ["error": .string(Self.loggable(error))])
+                context.logger.error("request failed", metadata: ["error": .string(Self.loggable(error)), "request_id": requestID])
             }
-            response = ProblemRenderer.response(for: problem, requestID: id, path: request.uri.path)
+            response = ProblemRenderer.response(for: problem, requestID: id, path: path)
         }
         response.headers[.requestID] = id
-        SecurityHeaders.apply(to: &response.headers, path: request.uri.path)
+        SecurityHeaders.apply(to: &response.headers, path: path)
 
         let elapsed = ContinuousClock.now - start
         let route = context.endpointPath ?? "unmatched"
@@ -61,7 +67,7 @@ struct GatewayPipeline: RouterMiddleware {
         metrics.record(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         if context.logger.logLevel <= .info {
             var meta: Logger.Metadata = [
-                "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(status),
+                "request_id": requestID, "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(status),
                 "duration_us": .stringConvertible(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000),
             ]
             if let u = context.state.userID { meta["user_id"] = .string(u.uuidString.lowercased()) }
@@ -70,12 +76,13 @@ struct GatewayPipeline: RouterMiddleware {
         return response
     }
 
-    private func inner(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func inner(_ request: Request, path: String, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        try databaseGate.check(path: request.uri.path)
+        try databaseGate.check(path: path)
         try await bodyLimit.apply(&request)
-        let limited = !Self.unlimited.contains(request.uri.path)
-        if limited, let wait = addressLimiter.take("addr:" + context.clientAddress) {
+        let limited = !Self.unlimited.contains(path)
+        if limited, addressLimiter.isOn, let wait = addressLimiter.take("addr:" + context.clientAddress) {
             throw AppError(.rateLimited, "too many requests from this address; slow down", retryAfter: wait)
         }
         var caller: Caller?
@@ -85,10 +92,13 @@ struct GatewayPipeline: RouterMiddleware {
             }
             let c = try await accounts.authenticate(token: String(header.dropFirst(7).drop { $0 == " " }))
             context.state.userID = c.principal.userID
-            if limited, let wait = userLimiter.take("user:" + c.principal.userID.uuidString) {
+            if limited, userLimiter.isOn, let wait = userLimiter.take("user:" + c.principal.userID.uuidString) {
                 throw AppError(.rateLimited, "too many requests for this account; slow down", retryAfter: wait)
             }
             caller = c
+        }
+        if let hotReads, let answer = await hotReads.answer(request, context: context, caller: caller) {
+            return answer
         }
         let scope = RequestScope(requestID: context.requestID, caller: caller, state: context.state)
         let req = request
@@ -107,7 +117,10 @@ struct BodyLimit: Sendable {
     let routeLimits: [(prefix: String, limit: Int)]
 
     func apply(_ request: inout Request) async throws {
-        guard [.post, .put, .patch, .delete].contains(request.method) else { return }
+        switch request.method {
+        case .post, .put, .patch, .delete: break
+        default: return
+        }
         let path = request.uri.path
         let limit = routeLimits.first { path.hasPrefix($0.prefix) }?.limit ?? defaultLimit
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
@@ -134,22 +147,6 @@ extension GatewayPipeline {
             return "\(e.operationID): \(e.causeDescription): \(String(reflecting: e.underlyingError))"
         }
         return String(reflecting: error)
-    }
-}
-
-/// Request ids: a sane `X-Request-Id` is kept, else one is made.
-enum RequestIDs {
-    /// A random (version 4) UUID in lower case.
-    static func generate() -> String {
-        UUID.random().lowercasedString
-    }
-
-    /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`; anything else is replaced.
-    static func accept(_ s: String) -> String? {
-        guard (1...128).contains(s.count),
-              s.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.:".unicodeScalars.contains($0) })
-        else { return nil }
-        return s
     }
 }
 

@@ -19,6 +19,9 @@ final class RateLimiter: Sendable {
         self.burst = max(20, Double(perMinute) / 10)
     }
 
+    /// False when the limit is disabled: callers skip building the key.
+    var isOn: Bool { perMinute > 0 }
+
     /// Takes one token; returns nil when allowed, else the seconds to wait.
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         guard perMinute > 0 else { return nil }
