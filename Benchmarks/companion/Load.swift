@@ -2,6 +2,7 @@ import Companion
 import Foundation
 import Inference
 import QianxueCore
+import SQLKit
 
 /// One turn of an open-loop run: when it was due, how late the driver started it, how long from
 /// due until its last event, and how it ended (`ok`, or the refusal or failure).
@@ -139,4 +140,30 @@ func cpuSeconds() -> (own: Double, postgres: Double) {
         if fields.count > 12, let u = Double(fields[11]), let k = Double(fields[12]) { ticks += u + k }
     }
     return (own, ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+}
+
+/// Empties pg_stat_statements' counts (PostgreSQL started with it preloaded, as the run script does;
+/// elsewhere nothing happens).
+func resetStatements(_ sql: any SQLDatabase) async {
+    _ = try? await sql.raw("SELECT pg_stat_statements_reset()").all()
+}
+
+/// Statements run in this database since the last reset, BEGIN and COMMIT included; nil without pg_stat_statements.
+func statementsRun(_ sql: any SQLDatabase) async -> Int? {
+    try? await sql.raw("""
+        SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS n FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """).first()?.decode(column: "n", as: Int.self)
+}
+
+/// Each statement's text (constants as $n) and calls since the last reset, most called first.
+func statementTexts(_ sql: any SQLDatabase) async -> [(calls: Int, query: String)] {
+    let rows = (try? await sql.raw("""
+        SELECT CAST(calls AS BIGINT) AS calls, query FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC, query
+        """).all()) ?? []
+    return rows.compactMap { row in
+        guard let calls = try? row.decode(column: "calls", as: Int.self), let query = try? row.decode(column: "query", as: String.self) else { return nil }
+        return (calls, query)
+    }
 }

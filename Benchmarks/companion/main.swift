@@ -31,6 +31,8 @@ struct Options {
     var root = "Curriculum"
     /// An experiment only: SQLite's `synchronous` for this run (the platform sets FULL).
     var sqliteSynchronous: String?
+    /// Print every statement of the last step with its calls per turn (PostgreSQL with pg_stat_statements).
+    var listStatements = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -44,6 +46,7 @@ struct Options {
             case "--lesson": lesson = args.next() ?? lesson
             case "--root": root = args.next() ?? root
             case "--sqlite-synchronous": sqliteSynchronous = args.next()
+            case "--list-statements": listStatements = true
             default: FileHandle.standardError.write(Data("unknown option \(a)\n".utf8)); exit(2)
             }
         }
@@ -91,7 +94,8 @@ let provider = InstantProvider()
 let inference = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: schedulerSettings),
                                  ledger: SQLInferenceLedger(database: platform.database), quotas: InferenceQuotas(database: platform.database))
 let companion = CompanionService(database: platform.database, registry: platform.registry, curriculum: platform.curriculum,
-                                 inference: inference, audit: platform.audit)
+                                 inference: inference, audit: platform.audit,
+                                 attemptsInProgress: { try await platform.assessment.hasAttemptInProgress($0) })
 let seeder = try await Seeder.school(platform.registry, companion: companion, lesson: options.lesson, classSize: options.classSize)
 let directRequest = ChatRequest(messages: [ChatMessage(.system, String(repeating: "你是一位初中学习伙伴。", count: 40)),
                                           ChatMessage(.user, questions[0])], maxCompletionTokens: 512)
@@ -105,13 +109,17 @@ func stored() async throws -> (replies: Int, ledger: Int) {
             try await count("SELECT COUNT(*) AS n FROM inference_requests"))
 }
 
+// PostgreSQL started with pg_stat_statements preloaded (the run script does): statements per turn.
+if platform.database.isPostgres { _ = try? await platform.database.sql.raw("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").run() }
+
 // Warm-up: a few seconds at a low rate on students of their own, not reported.
 let warm = try await seeder.students(40, tag: "warm")
 _ = await openLoop(sessions: warm.count, interval: 2, duration: 4) { s, k in await companionTurn(companion, warm[s], k) }
 
-out("| engine | offered turns/s | sessions | achieved turns/s | ok turns | not ok | direct p50 / p95 (ms) | companion p50 / p95 / p99 (ms) | overhead p50 / p95 / p99 (ms) | driver lag p95 (ms) | CPU ms / turn (process + PostgreSQL) | p95 < \(Int(targetMs)) ms |")
-out("|---|---|---|---|---|---|---|---|---|---|---|---|")
+out("| engine | offered turns/s | sessions | achieved turns/s | ok turns | not ok | direct p50 / p95 (ms) | companion p50 / p95 / p99 (ms) | overhead p50 / p95 / p99 (ms) | driver lag p95 (ms) | CPU ms / turn (process + PostgreSQL) | statements / turn | p95 < \(Int(targetMs)) ms |")
+out("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 var highest: Double?
+var lastTurns: Int?
 var failedBelow = false
 for (step, rate) in options.rates.enumerated() {
     let sessions = Int((rate * options.interval).rounded())
@@ -124,12 +132,16 @@ for (step, rate) in options.rates.enumerated() {
     note("\(engine): companion at \(Int(rate)) turns/s for \(Int(options.seconds)) s")
     let before = try await stored()
     let cpu0 = cpuSeconds()
+    await resetStatements(platform.database.sql)
     let run = Summary(await openLoop(sessions: sessions, interval: options.interval, duration: options.seconds) { s, k in
         await companionTurn(companion, students[s], k)
     }, duration: options.seconds)
     let base = direct.p50
     let overhead = (run.p50 - base, run.p95 - base, run.p99 - base)
     let cpu1 = cpuSeconds()
+    // the reset's own statement is left out
+    let statementsPerTurn = await statementsRun(platform.database.sql).map { f1(Double($0 - 1) / Double(max(1, run.ok))) } ?? "–"
+    lastTurns = run.ok
     let after = try await stored()
     let cpuPerTurn = (own: (cpu1.own - cpu0.own) * 1000 / Double(max(1, run.ok)), db: (cpu1.postgres - cpu0.postgres) * 1000 / Double(max(1, run.ok)))
     let lost = (replies: run.ok - (after.replies - before.replies), ledger: run.ok - (after.ledger - before.ledger))
@@ -141,9 +153,16 @@ for (step, rate) in options.rates.enumerated() {
     if held, !failedBelow { highest = rate } else if !held { failedBelow = true }
     out("| \(engine) | \(Int(rate)) | \(sessions) | \(f1(run.achieved)) | \(run.ok) | \(others.isEmpty ? "none" : others.joined(separator: "; ")) | \(f2(direct.p50)) / \(f2(direct.p95)) "
           + "| \(f1(run.p50)) / \(f1(run.p95)) / \(f1(run.p99)) | \(f1(overhead.0)) / **\(f1(overhead.1))** / \(f1(overhead.2)) "
-          + "| \(f1(run.lagP95)) | \(f1(cpuPerTurn.own)) + \(f1(cpuPerTurn.db)) | \(held ? "met" : "not met") |")
+          + "| \(f1(run.lagP95)) | \(f1(cpuPerTurn.own)) + \(f1(cpuPerTurn.db)) | \(statementsPerTurn) | \(held ? "met" : "not met") |")
 }
 out()
+if options.listStatements, platform.database.isPostgres, let turns = lastTurns {
+    out("Statements per turn at the last step, by text (pg_stat_statements):")
+    for (calls, query) in await statementTexts(platform.database.sql) {
+        out(String(format: "%6.2f  ", Double(calls) / Double(max(1, turns))) + query.replacingOccurrences(of: "\n", with: " ").prefix(160))
+    }
+    out()
+}
 out("\(engine): highest offered load meeting p95 < \(Int(targetMs)) ms with no refusals: "
       + (highest.map { "\(Int($0)) turns/s" } ?? "none of the steps"))
 let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"

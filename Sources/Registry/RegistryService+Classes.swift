@@ -129,6 +129,28 @@ extension RegistryService {
         }
     }
 
+    /// The classes a user is a member of and everyone in them, as `memberNames` gives them, in one
+    /// query (the companion asks on every turn).
+    public func classesAndMembers(of userID: UUID) async throws -> (classes: Set<UUID>, members: [(id: UUID, name: String, role: Role)]) {
+        let rows = try await database.sql.raw("""
+            SELECT m.class_id, u.id, u.display_name, u.role FROM \(ident: MembershipModel.schema) m
+            JOIN \(ident: UserModel.schema) u ON u.id = m.user_id
+            WHERE m.class_id IN (SELECT class_id FROM \(ident: MembershipModel.schema) WHERE user_id = \(bind: userID))
+            ORDER BY u.display_name, u.id
+            """).all()
+        var classes: Set<UUID> = []
+        var seen: Set<UUID> = []
+        var members: [(id: UUID, name: String, role: Role)] = []
+        for row in rows {
+            classes.insert(try row.decode(column: "class_id", as: UUID.self))
+            let id = try row.decode(column: "id", as: UUID.self)
+            guard !seen.contains(id), let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { continue }
+            seen.insert(id)
+            members.append((id, try row.decode(column: "display_name", as: String.self), role))
+        }
+        return (classes, members)
+    }
+
     /// Display names by user id.
     public func displayNames(_ ids: Set<UUID>) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }

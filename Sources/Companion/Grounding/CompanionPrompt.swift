@@ -1,6 +1,7 @@
 import Curriculum
 import Inference
 import QianxueCore
+import Synchronization
 
 /// The system prompt of a session: the band's persona and reply style, the age rules that hold
 /// (guided or open, hints only), the lesson's objectives and guided activities, and the passages
@@ -118,5 +119,25 @@ enum CompanionPrompt {
         }
         if grant.hintsOnly { text += "这是老师布置的作业，我会给你提示，但不会直接告诉你答案。" }
         return text
+    }
+}
+
+/// A lesson's forbidden phrases under a set of rules, made once for each: they are the same on
+/// every turn, and making them folds the lesson's whole text (7% of a turn's CPU on PostgreSQL).
+/// One per service, whose curriculum does not change while it runs.
+final class ForbiddenPhrases: Sendable {
+    private struct Key: Hashable {
+        let lesson: String
+        let rules: [String]
+    }
+
+    private let made = Mutex<[Key: [String]]>([:])
+
+    func phrases(in lesson: Lesson, rules: [String]) -> [String] {
+        let key = Key(lesson: lesson.slug, rules: rules)
+        if let known = made.withLock({ $0[key] }) { return known }
+        let phrases = CompanionPrompt.forbidden(in: lesson, rules: rules)
+        made.withLock { $0[key] = phrases }
+        return phrases
     }
 }

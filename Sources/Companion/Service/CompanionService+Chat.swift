@@ -19,26 +19,32 @@ extension CompanionService {
     /// The age rules are decided again first; the message is stored and counted before anything streams.
     public func send(_ sessionID: UUID, content: String, by p: Principal) async throws -> Turn {
         try p.require(.student, to: "talk to the learning companion")
-        guard let m = try await SessionModel.find(sessionID, on: database.db), m.studentID == p.userID else {
-            throw AppError.notFound("session \(sessionID)")
-        }
+        // What needs nothing but the request is read side by side (on PostgreSQL each on a
+        // connection of its own): the session, the student, their classes with everyone in them,
+        // the conversation so far, and whether an assessment is under way.
+        async let sessionRead = turnSession(sessionID)
+        async let studentRead = registry.user(p.userID)
+        async let classesRead = registry.classesAndMembers(of: p.userID)
+        async let historyRead = recentMessages(of: sessionID, limit: 60)
+        async let assessmentRead = attemptsInProgress(p.userID)
+        guard let m = try await sessionRead, m.studentID == p.userID else { throw AppError.notFound("session \(sessionID)") }
         guard m.status == SessionRecord.Status.open.rawValue else { throw AppError.conflict("this session is closed; open a new one") }
         let text = try Self.checked(content)
-        guard let student = try await registry.user(p.userID) else { throw AppError.notFound("user \(p.userID)") }
+        guard let student = try await studentRead else { throw AppError.notFound("user \(p.userID)") }
         let instant = now()
-        let assignment = try await m.assignmentID.asyncFlatMap { try await AssignmentModel.find($0, on: database.db) }.map(AssignmentRecord.init)
-        let classes = try await registry.classIDs(of: student.id)
-        let grant = try await grant(for: student, classes: classes, assignment: assignment, at: instant).grant
+        let (classes, members) = try await classesRead
+        let (grant, meterRead) = try await grant(for: student, classes: classes, assignmentMode: m.assignmentMode,
+                                                 assessmentInProgress: try await assessmentRead, at: instant)
         let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
-        let history = try await recentMessages(of: sessionID, limit: 60)
-        let names = try await namesToRedact(forStudent: student.id, classes: classes)
+        let history = try await historyRead
+        let names = Self.namesToRedact(forStudent: student.id, members: members)
         let county = try await (p.schoolID == m.schoolID ? registry.county(of: p) : registry.county(ofSchool: m.schoolID))?.rawValue
         let band = student.grade?.band ?? .primaryLower
         var job = ChatJob(
             messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),
                                         history: history, newest: text),
             maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
-            forbidden: CompanionPrompt.forbidden(in: lesson, rules: CompanionPrompt.rules(band: band, grant: grant)),
+            forbidden: forbiddenPhrases.phrases(in: lesson, rules: CompanionPrompt.rules(band: band, grant: grant)),
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
                                     estimatedTokens: 512 + text.count, exclusive: true),
             purpose: "companion", county: county)
@@ -47,25 +53,42 @@ extension CompanionService {
         // queue, a spent budget): then nothing of the turn is stored or counted.
         let events = try await inference.start(job)
 
-        // The meter, the message and the session's last activity in one transaction: one commit.
-        let (meter, studentMessage) = try await database.db.transaction { db in
-            let meter = try await self.countMessage(of: student.id, school: m.schoolID, at: instant, on: db)
-            let studentMessage = MessageModel()
-            studentMessage.sessionID = sessionID
-            studentMessage.seq = try await self.nextSeq(in: sessionID, on: db)
-            studentMessage.role = MessageRecord.Role.student.rawValue
-            studentMessage.content = text
-            studentMessage.aiGenerated = false
-            studentMessage.createdAt = instant
-            try await studentMessage.create(on: db)
-            m.lastMessageAt = instant
-            try await m.update(on: db)
-            return (meter, studentMessage)
-        }
+        // The meter, the message and the session's last activity together: one commit.
+        let studentMessage = MessageModel()
+        studentMessage.sessionID = sessionID
+        studentMessage.role = MessageRecord.Role.student.rawValue
+        studentMessage.content = text
+        studentMessage.aiGenerated = false
+        studentMessage.createdAt = instant
+        let meter = try await storeStudentTurn(studentMessage, student: student.id, school: m.schoolID, at: instant, read: meterRead)
 
         let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
         return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
                     breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
+    }
+
+    /// What a turn needs of its session, with its assignment's companion mode.
+    struct TurnSession: Sendable {
+        let studentID: UUID
+        let schoolID: UUID
+        let status: String
+        let lessonSlug: String
+        /// nil for free study (no assignment, or one no longer stored).
+        let assignmentMode: CompanionMode?
+    }
+
+    /// The session and its assignment's mode in one query.
+    func turnSession(_ id: UUID) async throws -> TurnSession? {
+        let row = try await database.sql.raw("""
+            SELECT s.student_id, s.school_id, s.status, s.lesson_slug, a.companion_mode
+            FROM \(ident: SessionModel.schema) s LEFT JOIN \(ident: AssignmentModel.schema) a ON a.id = s.assignment_id
+            WHERE s.id = \(bind: id)
+            """).first()
+        return try row.map { row in
+            TurnSession(studentID: try row.decode(column: "student_id", as: UUID.self), schoolID: try row.decode(column: "school_id", as: UUID.self),
+                        status: try row.decode(column: "status", as: String.self), lessonSlug: try row.decode(column: "lesson_slug", as: String.self),
+                        assignmentMode: try row.decode(column: "companion_mode", as: String?.self).map { CompanionMode(rawValue: $0) ?? .guided })
+        }
     }
 
     /// One earlier message of a conversation, as the prompt needs it.
@@ -80,12 +103,6 @@ extension CompanionService {
             .where("session_id", .equal, sessionID).orderBy("seq", .descending).limit(limit).all()
         return try rows.reversed().map { PastMessage(role: try $0.decode(column: "role", as: String.self),
                                                      content: try $0.decode(column: "content", as: String.self)) }
-    }
-
-    /// The next sequence number of a session's messages, taken when a message is stored (a reply
-    /// takes its number when it ends, after anything stored meanwhile).
-    func nextSeq(in sessionID: UUID, on db: (any Database)? = nil) async throws -> Int {
-        (try await MessageModel.query(on: db ?? database.db).filter(\.$sessionID == sessionID).max(\.$seq) ?? 0) + 1
     }
 
     /// The message, trimmed; refused when empty, too long or carrying control characters.

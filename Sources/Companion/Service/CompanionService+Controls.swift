@@ -33,13 +33,6 @@ extension CompanionService {
             .set(\.$until, to: instant).update()
     }
 
-    /// The end of a class-mode window open now for any of `classes`.
-    func classModeUntil(_ classes: Set<UUID>, at instant: Date) async throws -> Date? {
-        guard !classes.isEmpty else { return nil }
-        return try await ClassModeModel.query(on: database.db).filter(\.$classID ~~ Array(classes))
-            .filter(\.$openedAt <= instant).filter(\.$until > instant).all().map(\.until).max()
-    }
-
     /// Locks the companion for a class (its teachers, school admins) or a school (its admins) from `from` until `until`.
     public func addExamWindow(_ scope: ExamWindowRecord.Scope, target: UUID, from: Date, until: Date, by p: Principal) async throws -> ExamWindowRecord {
         switch scope {
@@ -68,13 +61,6 @@ extension CompanionService {
         try await audit.append(AuditEvent(actorID: p.userID, actorRole: p.role, action: "companion.exam-mode",
                                           targetType: scope.rawValue, targetID: target.uuidString, detail: "\(from)–\(until)"))
         return ExamWindowRecord(m)
-    }
-
-    /// The end of an exam window covering now for the student's classes or school.
-    func examLockedUntil(classes: Set<UUID>, school: UUID, at instant: Date) async throws -> Date? {
-        let targets = Array(classes) + [school]
-        return try await ExamWindowModel.query(on: database.db).filter(\.$targetID ~~ targets)
-            .filter(\.$startsAt <= instant).filter(\.$until > instant).all().map(\.until).max()
     }
 
     /// Records a guardian's consent for a student of the caller's school (school admins, admins).

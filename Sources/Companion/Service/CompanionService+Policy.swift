@@ -9,55 +9,80 @@ extension CompanionService {
     /// What the age rules allow a student now, for an assignment or free study; a refusal is
     /// thrown as the problem the API answers (423, 403, 429).
     func grant(for student: UserRecord, assignment: AssignmentRecord?, at instant: Date) async throws -> PolicyGrant {
-        try await grant(for: student, classes: try await registry.classIDs(of: student.id), assignment: assignment, at: instant).grant
+        async let inAssessment = attemptsInProgress(student.id)
+        let classes = try await registry.classIDs(of: student.id)
+        return try await grant(for: student, classes: classes, assignmentMode: assignment?.companionMode,
+                               assessmentInProgress: try await inAssessment, at: instant).grant
     }
 
-    /// The same, with the student's classes already read; also gives the meter it read.
-    func grant(for student: UserRecord, classes: Set<UUID>, assignment: AssignmentRecord?,
+    /// The same, with the student's classes and assessment state already read; also gives the meter it read.
+    func grant(for student: UserRecord, classes: Set<UUID>, assignmentMode: CompanionMode?, assessmentInProgress: Bool,
                at instant: Date) async throws -> (grant: PolicyGrant, meter: UsageMeter?) {
         guard let school = student.schoolID else { throw AppError.forbidden("this student account has no school") }
-        let meter = try await usage(of: student.id, day: PlatformCalendar.day(of: instant))
+        let inputs = try await policyInputs(student: student.id, school: school, classes: classes, at: instant)
         let minute = UsageMeter.minuteOfDay(instant)
         let context = PolicyContext(
             band: student.grade?.band ?? .primaryLower,
             age: PolicyContext.age(birthDate: student.birthDate, at: instant),
             now: instant,
-            examLockedUntil: try await examLockedUntil(classes: classes, school: school, at: instant),
-            assessmentInProgress: try await attemptsInProgress(student.id),
-            hasGuardianConsent: try await consent(of: student.id) != nil,
-            activeMinutesToday: meter?.activeMinutes ?? 0,
-            continuousMinutes: meter?.continuousMinutes(at: minute) ?? 0,
-            classModeUntil: try await classModeUntil(classes, at: instant),
-            assignmentMode: assignment?.companionMode,
-            school: try await schoolRules(school))
+            examLockedUntil: inputs.examLockedUntil,
+            assessmentInProgress: assessmentInProgress,
+            hasGuardianConsent: inputs.hasConsent,
+            activeMinutesToday: inputs.meter?.activeMinutes ?? 0,
+            continuousMinutes: inputs.meter?.continuousMinutes(at: minute) ?? 0,
+            classModeUntil: inputs.classModeUntil,
+            assignmentMode: assignmentMode,
+            school: inputs.rules)
         switch policy.decide(context) {
-        case .success(let grant): return (grant, meter)
+        case .success(let grant): return (grant, inputs.meter)
         case .failure(let refusal): throw refusal.problem(now: instant)
         }
     }
 
-    /// The student's active-minute meter of a day.
-    func usage(of student: UUID, day: String) async throws -> UsageMeter? {
-        guard let m = try await UsageModel.query(on: database.db).filter(\.$studentID == student).filter(\.$day == day).first() else { return nil }
-        return UsageMeter(activeMinutes: m.activeMinutes, lastMinute: m.lastMinute, runStartMinute: m.runStartMinute)
+    /// What the policy reads from the companion's own tables.
+    struct PolicyInputs: Sendable {
+        /// The end of an exam window covering now for the student's classes or school.
+        let examLockedUntil: Date?
+        /// The end of a class-mode window open now for any of the classes.
+        let classModeUntil: Date?
+        /// A guardian consent is in force.
+        let hasConsent: Bool
+        let rules: SchoolCompanionRules
+        /// The student's meter of the day (nil before their first message of the day).
+        let meter: UsageMeter?
     }
 
-    /// Counts a message of the student at `instant` on their meter, and the minutes it adds on the
-    /// school's daily rollup (the session's school).
-    func countMessage(of student: UUID, school: UUID, at instant: Date, on db: any Database) async throws -> UsageMeter {
-        let day = PlatformCalendar.day(of: instant)
-        let row = try await UsageModel.query(on: db).filter(\.$studentID == student).filter(\.$day == day).first()
-        let before = row.map { UsageMeter(activeMinutes: $0.activeMinutes, lastMinute: $0.lastMinute, runStartMinute: $0.runStartMinute) }
-        let after = UsageMeter.after(before, messageAt: UsageMeter.minuteOfDay(instant))
-        let m = row ?? UsageModel()
-        m.studentID = student
-        m.day = day
-        m.activeMinutes = after.activeMinutes
-        m.lastMinute = after.lastMinute
-        m.runStartMinute = after.runStartMinute
-        try await m.save(on: db)
-        try await Rollups().addUsage(school: school, day: day, UsageCounts(companionMinutes: after.activeMinutes - (before?.activeMinutes ?? 0)),
-                                     on: db as! any SQLDatabase)
-        return after
+    /// The policy's inputs in one query (every turn asks, and each was a round trip of its own).
+    /// Nothing is cached: a consent withdrawn, an exam window set or class mode closed on any
+    /// instance holds for the very next turn.
+    func policyInputs(student: UUID, school: UUID, classes: Set<UUID>, at instant: Date) async throws -> PolicyInputs {
+        let targets = Array(classes) + [school]
+        let classMode: SQLQueryString = classes.isEmpty ? "NULL" : """
+            (SELECT MAX("until") FROM \(ident: ClassModeModel.schema) WHERE class_id IN (\(binds: Array(classes)))
+             AND opened_at <= \(bind: instant) AND "until" > \(bind: instant))
+            """
+        let row = try await database.sql.raw("""
+            SELECT (SELECT MAX("until") FROM \(ident: ExamWindowModel.schema) WHERE target_id IN (\(binds: targets))
+                    AND starts_at <= \(bind: instant) AND "until" > \(bind: instant)) AS exam_until,
+                   \(classMode) AS class_mode_until,
+                   (SELECT COUNT(*) FROM \(ident: ConsentModel.schema) WHERE student_id = \(bind: student) AND withdrawn_at IS NULL) AS consents,
+                   (SELECT rules FROM \(ident: SchoolRulesModel.schema) WHERE school_id = \(bind: school)) AS rules,
+                   u.active_minutes, u.last_minute, u.run_start_minute
+            FROM (SELECT 1 AS one) AS one
+            LEFT JOIN \(ident: UsageModel.schema) u ON u.student_id = \(bind: student) AND u.day = \(bind: PlatformCalendar.day(of: instant))
+            """).first()
+        guard let row else { throw AppError(.internal, "the policy's query answered no row") }
+        let rules = try row.decode(column: "rules", as: String?.self)
+        var meter: UsageMeter?
+        if let active = try row.decode(column: "active_minutes", as: Int?.self) {
+            meter = UsageMeter(activeMinutes: active, lastMinute: try row.decode(column: "last_minute", as: Int.self),
+                               runStartMinute: try row.decode(column: "run_start_minute", as: Int.self))
+        }
+        return PolicyInputs(
+            examLockedUntil: try row.decode(column: "exam_until", as: Date?.self),
+            classModeUntil: try row.decode(column: "class_mode_until", as: Date?.self),
+            hasConsent: try row.decode(column: "consents", as: Int.self) > 0,
+            rules: rules.flatMap { try? JSONDecoder().decode(SchoolCompanionRules.self, from: Data($0.utf8)) } ?? .none,
+            meter: meter)
     }
 }

@@ -11,7 +11,12 @@ extension CompanionService {
     public func namesToRedact(forStudent id: UUID, classes: Set<UUID>? = nil) async throws -> [NameToRedact] {
         let ofClasses: Set<UUID>
         if let classes { ofClasses = classes } else { ofClasses = try await registry.classIDs(of: id) }
-        return try await registry.memberNames(ofClasses: ofClasses).map { member in
+        return Self.namesToRedact(forStudent: id, members: try await registry.memberNames(ofClasses: ofClasses))
+    }
+
+    /// The same, from the members of the student's classes already read.
+    static func namesToRedact(forStudent id: UUID, members: [(id: UUID, name: String, role: Role)]) -> [NameToRedact] {
+        members.map { member in
             NameToRedact(name: member.name, role: member.id == id ? .student : member.role == .teacher ? .teacher : .classmate)
         }
     }

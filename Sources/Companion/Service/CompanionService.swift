@@ -24,6 +24,8 @@ public struct CompanionService: Sendable {
     let attemptsInProgress: @Sendable (UUID) async throws -> Bool
     /// Where severe flags are posted as well (none: the app only).
     public let alerts: AlertWebhook?
+    /// What replies must not contain, by lesson and rules (made once each).
+    let forbiddenPhrases = ForbiddenPhrases()
 
     /// Characters of a student's message accepted at most (413 beyond).
     public static let maxMessageCharacters = 4_000

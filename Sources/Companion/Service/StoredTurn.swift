@@ -52,8 +52,7 @@ struct StoredTurn: Sendable {
         m.flags = flags.isEmpty ? nil : (try? JSONEncoder().encode(flags)).map { String(decoding: $0, as: UTF8.self) }
         m.createdAt = service.now()
         do {
-            m.seq = try await service.nextSeq(in: sessionID)
-            try await m.create(on: service.database.db)
+            try await service.insertMessage(m, on: service.database.sql)
             try await service.raise(flags, student: studentID, school: schoolID, session: sessionID, message: m.id!)
         } catch {
             service.logger.error("a companion reply could not be stored", metadata: ["session": "\(sessionID)", "error": "\(error)"])

@@ -20,40 +20,49 @@ public struct SQLInferenceLedger: InferenceLedger {
     static let noSchool = "-"
 
     public func record(_ e: LedgerEntry) async throws {
-        try await database.db.transaction { db in
-            let sql = db as! any SQLDatabase
-            try await sql.insert(into: "inference_requests")
-                .columns("id", "user_id", "school_id", "day", "purpose", "provider", "model", "prompt_tokens",
-                         "completion_tokens", "first_token_ms", "duration_ms", "outcome", "created_at")
-                .values(SQLBind(e.id), SQLBind(e.userID), SQLBind(e.schoolID), SQLBind(e.day), SQLBind(e.purpose),
-                        SQLBind(e.provider), SQLBind(e.model), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
-                        SQLBind(e.firstTokenMilliseconds), SQLBind(e.durationMilliseconds), SQLBind(e.outcome.rawValue), SQLBind(e.at))
-                .run()
-            for d in e.decisions {
-                try await sql.insert(into: "inference_safety_decisions")
-                    .columns("request_id", "category", "severity", "rule_id", "stage", "created_at")
-                    .values(SQLBind(e.id), SQLBind(d.category.rawValue), SQLBind(d.severity.rawValue), SQLBind(d.ruleID),
-                            SQLBind(d.stage.rawValue), SQLBind(e.at))
-                    .run()
+        let writes = Self.writes(of: e)
+        if database.isPostgres {
+            // One statement (a `WITH` of the writes) is one round trip and one implicit transaction,
+            // where BEGIN, four writes and COMMIT were six round trips on every request.
+            let parts = writes.enumerated().map { i, w -> SQLQueryString in "w\(unsafeRaw: String(i)) AS (\(w))" }
+            try await database.sql.raw("WITH \(parts.joined(separator: ", ")) SELECT 1").run()
+        } else {
+            try await database.db.transaction { db in
+                for w in writes { try await (db as! any SQLDatabase).raw(w).run() }
             }
-            let keys = [e.schoolID.map { QuotaScope.school($0).key } ?? Self.noSchool] + (e.county.map { [QuotaScope.county($0).key] } ?? [])
-            for key in keys {
-                try await sql.insert(into: "inference_usage_daily")
-                    .columns("school_key", "day", "requests", "prompt_tokens", "completion_tokens", "refused", "failed")
-                    .values(SQLBind(key), SQLBind(e.day), SQLBind(1), SQLBind(e.promptTokens), SQLBind(e.completionTokens),
-                            SQLBind(e.outcome == .refused ? 1 : 0), SQLBind(e.outcome == .failed ? 1 : 0))
-                    .onConflict(with: ["school_key", "day"]) { update in
-                        update
-                            .set(SQLIdentifier("requests"), to: SQLRaw("inference_usage_daily.requests + 1"))
-                            .set(SQLIdentifier("prompt_tokens"), to: SQLRaw("inference_usage_daily.prompt_tokens + \(e.promptTokens)"))
-                            .set(SQLIdentifier("completion_tokens"), to: SQLRaw("inference_usage_daily.completion_tokens + \(e.completionTokens)"))
-                            .set(SQLIdentifier("refused"), to: SQLRaw("inference_usage_daily.refused + \(e.outcome == .refused ? 1 : 0)"))
-                            .set(SQLIdentifier("failed"), to: SQLRaw("inference_usage_daily.failed + \(e.outcome == .failed ? 1 : 0)"))
-                    }
-                    .run()
-            }
-            if let school = e.schoolID { try await Rollups().addUsage(school: school, day: e.day, Self.usageCounts(e), on: sql) }
         }
+    }
+
+    /// What a request writes: its row, its safety decisions, the daily rollups of its school (or
+    /// `-`) and county, and the school's usage rollup; one statement per table.
+    static func writes(of e: LedgerEntry) -> [SQLQueryString] {
+        var out: [SQLQueryString] = ["""
+            INSERT INTO inference_requests (id, user_id, school_id, day, purpose, provider, model, prompt_tokens,
+                completion_tokens, first_token_ms, duration_ms, outcome, created_at)
+            VALUES (\(bind: e.id), \(bind: e.userID), \(bind: e.schoolID), \(bind: e.day), \(bind: e.purpose), \(bind: e.provider),
+                \(bind: e.model), \(bind: e.promptTokens), \(bind: e.completionTokens), \(bind: e.firstTokenMilliseconds),
+                \(bind: e.durationMilliseconds), \(bind: e.outcome.rawValue), \(bind: e.at))
+            """]
+        if !e.decisions.isEmpty {
+            let rows = e.decisions.map { d -> SQLQueryString in
+                "(\(bind: e.id), \(bind: d.category.rawValue), \(bind: d.severity.rawValue), \(bind: d.ruleID), \(bind: d.stage.rawValue), \(bind: e.at))"
+            }
+            out.append("INSERT INTO inference_safety_decisions (request_id, category, severity, rule_id, stage, created_at) VALUES \(rows.joined(separator: ", "))")
+        }
+        // The school's row, then the county's: every request locks them in this order.
+        let keys = [e.schoolID.map { QuotaScope.school($0).key } ?? Self.noSchool] + (e.county.map { [QuotaScope.county($0).key] } ?? [])
+        let (refused, failed) = (e.outcome == .refused ? 1 : 0, e.outcome == .failed ? 1 : 0)
+        let rows = keys.map { key -> SQLQueryString in
+            "(\(bind: key), \(bind: e.day), 1, \(bind: e.promptTokens), \(bind: e.completionTokens), \(bind: refused), \(bind: failed))"
+        }
+        let sums = ["requests", "prompt_tokens", "completion_tokens", "refused", "failed"]
+            .map { "\($0) = inference_usage_daily.\($0) + excluded.\($0)" }.joined(separator: ", ")
+        out.append("""
+            INSERT INTO inference_usage_daily (school_key, day, requests, prompt_tokens, completion_tokens, refused, failed)
+            VALUES \(rows.joined(separator: ", ")) ON CONFLICT (school_key, day) DO UPDATE SET \(unsafeRaw: sums)
+            """)
+        if let school = e.schoolID, let rollup = Rollups().usageUpsert(school: school, day: e.day, Self.usageCounts(e)) { out.append(rollup) }
+        return out
     }
 
     /// The safety decisions recorded on a day, counted by category and severity (for reports and tests).

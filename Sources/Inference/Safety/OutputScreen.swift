@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Screens a model's reply while it streams. It holds back exactly the end of the text that could
 /// still grow into a flagged term (output patterns are spelled out into terms), a forbidden string,
 /// or an exception that would cancel a match — never more than that unless `holdBack` asks for a
@@ -49,9 +51,18 @@ public struct OutputScreen: Sendable {
     ///     Latin letters and digits at either end match whole words ("答案：B" is not leaked by
     ///     "答案。Before"); a string of a character or two would stop most replies.
     public init(holdBack: Int = 0, forbidden: [String], lexicon: SafetyLexicon = .shipped) {
+        self.init(holdBack: holdBack, forbidden: Self.automaton(forbidden), lexicon: lexicon)
+    }
+
+    init(holdBack: Int, forbidden: TermAutomaton, lexicon: SafetyLexicon) {
         self.holdBack = max(0, holdBack)
         self.lexicon = lexicon
-        self.forbidden = TermAutomaton(forbidden.map { SafetyText(skeletonOf: $0).scalars })
+        self.forbidden = forbidden
+    }
+
+    /// The automaton of the forbidden strings, compared as described at `init`.
+    static func automaton(_ forbidden: [String]) -> TermAutomaton {
+        TermAutomaton(forbidden.map { SafetyText(skeletonOf: $0).scalars })
     }
 
     /// Takes the next delta of the reply.
@@ -133,5 +144,26 @@ public struct OutputScreen: Sendable {
         window = []
         unsent = 0
         return Step(text: "", stop: flag, reported: [])
+    }
+}
+
+/// Reply screens' automata by their forbidden strings, built once each. Bounded: when full it
+/// starts again empty.
+final class ForbiddenAutomata: Sendable {
+    private let capacity: Int
+    private let built = Mutex<[[String]: TermAutomaton]>([:])
+
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+    }
+
+    func automaton(for forbidden: [String]) -> TermAutomaton {
+        if let known = built.withLock({ $0[forbidden] }) { return known }
+        let automaton = OutputScreen.automaton(forbidden)
+        built.withLock { all in
+            if all.count >= capacity { all.removeAll(keepingCapacity: true) }
+            all[forbidden] = automaton
+        }
+        return automaton
     }
 }

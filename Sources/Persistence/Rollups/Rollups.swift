@@ -21,15 +21,25 @@ public struct Rollups: Sendable {
 
     /// Adds a school's usage on a day (`YYYY-MM-DD`, Asia/Shanghai).
     public func addUsage(school: UUID, day: String, _ counts: UsageCounts, on db: any SQLDatabase) async throws {
-        guard !counts.isZero else { return }
+        guard let upsert = usageUpsert(school: school, day: day, counts) else { return }
+        try await db.raw(upsert).run()
+    }
+
+    /// The one statement `addUsage` runs (nil when the counts are all zero), for a caller that
+    /// sends it along with others in one statement (a PostgreSQL `WITH`); with `onlyIfRowsIn`, it
+    /// adds only when that table expression of the same statement has a row.
+    public func usageUpsert(school: UUID, day: String, _ counts: UsageCounts, onlyIfRowsIn gate: String? = nil) -> SQLQueryString? {
+        guard !counts.isZero else { return nil }
         let columns = UsageCounts.columns
         let names = columns.joined(separator: ", ")
         let updates = columns.map { "\($0) = \(Self.usage).\($0) + excluded.\($0)" }.joined(separator: ", ")
-        try await db.raw("""
+        let rows: SQLQueryString = gate.map { "SELECT \(bind: school), \(bind: day), \(binds: counts.values) FROM \(ident: $0) WHERE true LIMIT 1" }
+            ?? "VALUES (\(bind: school), \(bind: day), \(binds: counts.values))"
+        return """
             INSERT INTO \(unsafeRaw: Self.usage) (school_id, day, \(unsafeRaw: names))
-            VALUES (\(bind: school), \(bind: day), \(binds: counts.values))
+            \(rows)
             ON CONFLICT (school_id, day) DO UPDATE SET \(unsafeRaw: updates)
-            """).run()
+            """
     }
 
     /// A student's result of a term replaces their earlier one (`previous`, when there was one):
