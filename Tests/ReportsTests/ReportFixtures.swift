@@ -114,7 +114,9 @@ struct SeededNumbers {
 
 extension Double {
     func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
+        // not `pow`: with the test targets' current imports it resolves to a static member of Double and fails to compile
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
         return (self * scale).rounded() / scale
     }
 }
