@@ -49,19 +49,27 @@ extension CompanionService {
                                     estimatedTokens: 512 + text.count, exclusive: true),
             purpose: "companion", county: county)
         job.hintLadders = lesson.exercises.map { HintLadder(exercise: $0.id, prompt: $0.prompt, hints: $0.hints) }
-        // The inference path refuses first (a reply already streaming for this student, a full
-        // queue, a spent budget): then nothing of the turn is stored or counted.
-        let events = try await inference.start(job)
-
-        // The meter, the message and the session's last activity together: one commit.
+        // The inference path refuses first (a reply of this student still streaming or not yet
+        // stored, a full queue, a spent budget): then nothing of the turn is stored or counted.
+        guard turnsUnderWay.begin(student.id) else { throw SchedulerError.streamInProgress }
+        let events: AsyncStream<ChatEvent>
         let studentMessage = MessageModel()
-        studentMessage.sessionID = sessionID
-        studentMessage.role = MessageRecord.Role.student.rawValue
-        studentMessage.content = text
-        studentMessage.aiGenerated = false
-        studentMessage.createdAt = instant
-        let meter = try await storeStudentTurn(studentMessage, student: student.id, school: m.schoolID, at: instant, read: meterRead)
+        let meter: UsageMeter
+        do {
+            events = try await inference.start(job)
+            // The meter, the message and the session's last activity together: one commit.
+            studentMessage.sessionID = sessionID
+            studentMessage.role = MessageRecord.Role.student.rawValue
+            studentMessage.content = text
+            studentMessage.aiGenerated = false
+            studentMessage.createdAt = instant
+            meter = try await storeStudentTurn(studentMessage, student: student.id, school: m.schoolID, at: instant, read: meterRead)
+        } catch {
+            turnsUnderWay.end(student.id)
+            throw error
+        }
 
+        // The turn stays under way until its reply is stored (StoredTurn ends it).
         let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
         return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
                     breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)

@@ -26,6 +26,8 @@ public struct CompanionService: Sendable {
     public let alerts: AlertWebhook?
     /// What replies must not contain, by lesson and rules (made once each).
     let forbiddenPhrases = ForbiddenPhrases()
+    /// Students whose reply is not stored yet (their next message is refused until it is).
+    let turnsUnderWay = TurnsUnderWay()
 
     /// Characters of a student's message accepted at most (413 beyond).
     public static let maxMessageCharacters = 4_000

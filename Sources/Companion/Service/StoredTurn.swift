@@ -4,7 +4,7 @@ import Inference
 
 /// Relays a reply's events to the client and stores the reply when it ends — whole, stopped by
 /// the safety screen, broken off, or cut short because the client left — with its flags, and
-/// raises the flags the student's teachers must see.
+/// raises the flags the student's teachers must see; then the student's turn is no longer under way.
 struct StoredTurn: Sendable {
     let service: CompanionService
     let sessionID: UUID
@@ -57,5 +57,7 @@ struct StoredTurn: Sendable {
         } catch {
             service.logger.error("a companion reply could not be stored", metadata: ["session": "\(sessionID)", "error": "\(error)"])
         }
+        // before `done` reaches the client: its next message is accepted from here on
+        service.turnsUnderWay.end(studentID)
     }
 }
