@@ -21,20 +21,23 @@ extension CompanionService {
         try p.require(.student, to: "talk to the learning companion")
         // What needs nothing but the request is read side by side (on PostgreSQL each on a
         // connection of its own): the session, the student, their classes with everyone in them,
-        // the conversation so far, and whether an assessment is under way.
+        // the conversation so far, whether an assessment is under way, and the policy's inputs.
+        let instant = now()
         async let sessionRead = turnSession(sessionID)
         async let studentRead = registry.user(p.userID)
         async let classesRead = registry.classesAndMembers(of: p.userID)
         async let historyRead = recentMessages(of: sessionID, limit: 60)
         async let assessmentRead = attemptsInProgress(p.userID)
+        async let policyRead = policyInputs(student: p.userID, at: instant)
         guard let m = try await sessionRead, m.studentID == p.userID else { throw AppError.notFound("session \(sessionID)") }
         guard m.status == SessionRecord.Status.open.rawValue else { throw AppError.conflict("this session is closed; open a new one") }
         let text = try Self.checked(content)
         guard let student = try await studentRead else { throw AppError.notFound("user \(p.userID)") }
-        let instant = now()
-        let (classes, members) = try await classesRead
-        let (grant, meterRead) = try await grant(for: student, classes: classes, assignmentMode: m.assignmentMode,
-                                                 assessmentInProgress: try await assessmentRead, at: instant)
+        let inputs = try await policyRead
+        let grant = try grant(for: student, inputs: inputs, assignmentMode: m.assignmentMode,
+                              assessmentInProgress: try await assessmentRead, at: instant)
+        let meterRead = inputs.meter
+        let (_, members) = try await classesRead
         let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
         let history = try await historyRead
         let names = Self.namesToRedact(forStudent: student.id, members: members)

@@ -10,16 +10,15 @@ extension CompanionService {
     /// thrown as the problem the API answers (423, 403, 429).
     func grant(for student: UserRecord, assignment: AssignmentRecord?, at instant: Date) async throws -> PolicyGrant {
         async let inAssessment = attemptsInProgress(student.id)
-        let classes = try await registry.classIDs(of: student.id)
-        return try await grant(for: student, classes: classes, assignmentMode: assignment?.companionMode,
-                               assessmentInProgress: try await inAssessment, at: instant).grant
+        let inputs = try await policyInputs(student: student.id, at: instant)
+        return try grant(for: student, inputs: inputs, assignmentMode: assignment?.companionMode,
+                         assessmentInProgress: try await inAssessment, at: instant)
     }
 
-    /// The same, with the student's classes and assessment state already read; also gives the meter it read.
-    func grant(for student: UserRecord, classes: Set<UUID>, assignmentMode: CompanionMode?, assessmentInProgress: Bool,
-               at instant: Date) async throws -> (grant: PolicyGrant, meter: UsageMeter?) {
-        guard let school = student.schoolID else { throw AppError.forbidden("this student account has no school") }
-        let inputs = try await policyInputs(student: student.id, school: school, classes: classes, at: instant)
+    /// The same, with the policy's inputs and the assessment state already read.
+    func grant(for student: UserRecord, inputs: PolicyInputs, assignmentMode: CompanionMode?, assessmentInProgress: Bool,
+               at instant: Date) throws -> PolicyGrant {
+        guard student.schoolID != nil else { throw AppError.forbidden("this student account has no school") }
         let minute = UsageMeter.minuteOfDay(instant)
         let context = PolicyContext(
             band: student.grade?.band ?? .primaryLower,
@@ -34,7 +33,7 @@ extension CompanionService {
             assignmentMode: assignmentMode,
             school: inputs.rules)
         switch policy.decide(context) {
-        case .success(let grant): return (grant, inputs.meter)
+        case .success(let grant): return grant
         case .failure(let refusal): throw refusal.problem(now: instant)
         }
     }
@@ -52,21 +51,20 @@ extension CompanionService {
         let meter: UsageMeter?
     }
 
-    /// The policy's inputs in one query (every turn asks, and each was a round trip of its own).
-    /// Nothing is cached: a consent withdrawn, an exam window set or class mode closed on any
-    /// instance holds for the very next turn.
-    func policyInputs(student: UUID, school: UUID, classes: Set<UUID>, at instant: Date) async throws -> PolicyInputs {
-        let targets = Array(classes) + [school]
-        let classMode: SQLQueryString = classes.isEmpty ? "NULL" : """
-            (SELECT MAX("until") FROM \(ident: ClassModeModel.schema) WHERE class_id IN (\(binds: Array(classes)))
-             AND opened_at <= \(bind: instant) AND "until" > \(bind: instant))
-            """
+    /// The policy's inputs in one query, which reads the student's classes and school itself, so
+    /// that it needs nothing read before it (a turn runs it beside its other reads). Nothing is
+    /// cached: a consent withdrawn, an exam window set or class mode closed on any instance holds
+    /// for the very next turn.
+    func policyInputs(student: UUID, at instant: Date) async throws -> PolicyInputs {
+        let classes = RegistryService.classIDsQuery(of: student)
+        let school = RegistryService.schoolIDQuery(of: student)
         let row = try await database.sql.raw("""
-            SELECT (SELECT MAX("until") FROM \(ident: ExamWindowModel.schema) WHERE target_id IN (\(binds: targets))
-                    AND starts_at <= \(bind: instant) AND "until" > \(bind: instant)) AS exam_until,
-                   \(classMode) AS class_mode_until,
+            SELECT (SELECT MAX("until") FROM \(ident: ExamWindowModel.schema)
+                    WHERE target_id IN (\(classes) UNION ALL \(school)) AND starts_at <= \(bind: instant) AND "until" > \(bind: instant)) AS exam_until,
+                   (SELECT MAX("until") FROM \(ident: ClassModeModel.schema) WHERE class_id IN (\(classes))
+                    AND opened_at <= \(bind: instant) AND "until" > \(bind: instant)) AS class_mode_until,
                    (SELECT COUNT(*) FROM \(ident: ConsentModel.schema) WHERE student_id = \(bind: student) AND withdrawn_at IS NULL) AS consents,
-                   (SELECT rules FROM \(ident: SchoolRulesModel.schema) WHERE school_id = \(bind: school)) AS rules,
+                   (SELECT rules FROM \(ident: SchoolRulesModel.schema) WHERE school_id = (\(school))) AS rules,
                    u.active_minutes, u.last_minute, u.run_start_minute
             FROM (SELECT 1 AS one) AS one
             LEFT JOIN \(ident: UsageModel.schema) u ON u.student_id = \(bind: student) AND u.day = \(bind: PlatformCalendar.day(of: instant))
