@@ -25,10 +25,14 @@ public struct PIIRedactor: Sendable {
     }
 
     public func prepare(_ names: [NameToRedact]) -> PreparedNames {
-        let p = Self.placeholders(for: names)
         var key = ""
         for n in names { key += "\(n.role.rawValue):\(n.name)|\(n.aliases.joined(separator: "|"))\u{1}" }
-        return PreparedNames(byName: p.byName, byPlaceholder: p.byPlaceholder, key: key)
+        // a class's list comes back on every turn of its students: its placeholders are made once
+        if let known = cache?.prepared(key) { return known }
+        let p = Self.placeholders(for: names)
+        let prepared = PreparedNames(byName: p.byName, byPlaceholder: p.byPlaceholder, key: key)
+        cache?.putPrepared(prepared)
+        return prepared
     }
 
     /// The redacted text, what was found, and the private way back for names.

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Redactions of recent texts by (names, text): a conversation sends its earlier messages again on
 /// every turn, and redacting them (ten detectors and every classmate's name) was most of a turn's
-/// cost. Bounded: when full it starts again empty. The redacted texts hold no personal data; the
+/// cost; and the name lists made ready (placeholders sorted once per class's list). Bounded: when
+/// full it starts again empty. The redacted texts hold no personal data; the
 /// keys do, in memory only, as the conversation itself does.
 public final class RedactionCache: Sendable {
     private let capacity: Int
@@ -24,4 +25,18 @@ public final class RedactionCache: Sendable {
     }
 
     public var count: Int { entries.withLock { $0.count } }
+
+    /// Name lists made ready, by their exact key (a list per class, a few hundred at most).
+    private let preparedNames = Mutex<[String: PIIRedactor.PreparedNames]>([:])
+
+    func prepared(_ key: String) -> PIIRedactor.PreparedNames? {
+        preparedNames.withLock { $0[key] }
+    }
+
+    func putPrepared(_ names: PIIRedactor.PreparedNames) {
+        preparedNames.withLock { all in
+            if all.count >= 512 { all.removeAll(keepingCapacity: true) }
+            all[names.key] = names
+        }
+    }
 }
