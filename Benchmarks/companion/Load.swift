@@ -156,14 +156,19 @@ func statementsRun(_ sql: any SQLDatabase) async -> Int? {
         """).first()?.decode(column: "n", as: Int.self)
 }
 
-/// Each statement's text (constants as $n) and calls since the last reset, most called first.
-func statementTexts(_ sql: any SQLDatabase) async -> [(calls: Int, query: String)] {
+/// Each statement's text (constants as $n), calls and mean time in PostgreSQL (execution; planning
+/// too when `pg_stat_statements.track_planning` is on, else 0) since the last reset, most called first.
+func statementTexts(_ sql: any SQLDatabase) async -> [(calls: Int, execMs: Double, planMs: Double, query: String)] {
     let rows = (try? await sql.raw("""
-        SELECT CAST(calls AS BIGINT) AS calls, query FROM pg_stat_statements
+        SELECT CAST(calls AS BIGINT) AS calls, CAST(mean_exec_time AS DOUBLE PRECISION) AS exec_ms,
+               CAST(CASE WHEN plans > 0 THEN total_plan_time / plans ELSE 0 END AS DOUBLE PRECISION) AS plan_ms, query
+        FROM pg_stat_statements
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC, query
         """).all()) ?? []
     return rows.compactMap { row in
-        guard let calls = try? row.decode(column: "calls", as: Int.self), let query = try? row.decode(column: "query", as: String.self) else { return nil }
-        return (calls, query)
+        guard let calls = try? row.decode(column: "calls", as: Int.self), let query = try? row.decode(column: "query", as: String.self),
+              let exec = try? row.decode(column: "exec_ms", as: Double.self), let plan = try? row.decode(column: "plan_ms", as: Double.self)
+        else { return nil }
+        return (calls, exec, plan, query)
     }
 }

@@ -157,9 +157,10 @@ for (step, rate) in options.rates.enumerated() {
 }
 out()
 if options.listStatements, platform.database.isPostgres, let turns = lastTurns {
-    out("Statements per turn at the last step, by text (pg_stat_statements):")
-    for (calls, query) in await statementTexts(platform.database.sql) {
-        out(String(format: "%6.2f  ", Double(calls) / Double(max(1, turns))) + query.replacingOccurrences(of: "\n", with: " ").prefix(160))
+    out("Statements per turn at the last step, by text (pg_stat_statements): calls per turn, mean execution and planning ms")
+    for (calls, exec, plan, query) in await statementTexts(platform.database.sql) {
+        out(String(format: "%6.2f  %6.3f  %6.3f  ", Double(calls) / Double(max(1, turns)), exec, plan)
+              + query.replacingOccurrences(of: "\n", with: " ").prefix(160))
     }
     out()
 }
