@@ -65,6 +65,49 @@ import TestSupport
         }
     }
 
+    /// Two gateway instances on one database: the first keeps the attempt as it stored it (on
+    /// PostgreSQL it answers from that), the second moves the attempt on behind its back. The first
+    /// then refuses the item the second answered (409, the attempt unchanged) and takes the item the
+    /// attempt asks now; every answer is stored once, in order.
+    @Test(arguments: TestDatabase.engines)
+    func anAttemptMovedOnByAnotherInstanceIsReadAgain(engine: DatabaseEngine) async throws {
+        let flow = AssessmentFlowTests()
+        try await GatewayFixture.with(engine) { f in
+            try await f.app().test(.router) { client in
+                let (_, _, token, _) = try await flow.classSittingTheTest(f, client, student: "student.twogateways", className: "8-7")
+                let started = try await flow.post(client, token, "/v1/assessment/attempts", ["kind": "adaptive"])
+                let id = try #require(started.json["id"] as? String)
+                let attempt = try #require(UUID(uuidString: id))
+                let first = try #require((started.json["item"] as? [String: Any])?["id"] as? String)
+                let student = try await f.platform.accounts.authenticate(token: token).principal
+                let one = f.platform.assessment
+                let other = AssessmentService(database: f.platform.database, registry: f.platform.registry, audit: f.platform.audit,
+                                              items: one.items, configuration: one.configuration)
+                func answer(_ service: AssessmentService, _ item: String) async throws -> AttemptView {
+                    try await service.answer(attempt, itemID: item, answer: Self.itemAnswer(flow.answer(for: item, correct: true)), by: student)
+                }
+                let second = try #require(try await answer(one, first).item?.id)
+                let third = try #require(try await answer(other, second).item?.id)
+                // The first instance last stored the attempt waiting on `second`.
+                do {
+                    _ = try await answer(one, second)
+                    Issue.record("the first instance stored an answer to an item the attempt had taken already")
+                } catch let e as AppError {
+                    #expect(e.type == .conflict, "\(e)")
+                }
+                #expect(try await one.attempt(attempt, by: student).answered == 2)
+                let after = try await answer(one, third)
+                #expect(after.answered == 3)
+                #expect(try await other.attempt(attempt, by: student).item?.id == after.item?.id)
+                let stored = try await f.platform.database.sql.raw("""
+                    SELECT seq, item_id FROM assessment_responses WHERE attempt_id = \(bind: attempt) ORDER BY seq
+                    """).all()
+                #expect(try stored.map { try $0.decode(column: "seq", as: Int.self) } == [1, 2, 3])
+                #expect(try stored.map { try $0.decode(column: "item_id", as: String.self) } == [first, second, third])
+            }
+        }
+    }
+
     /// The answer body of `AssessmentFlowTests.answer(for:correct:)` as the service takes it.
     static func itemAnswer(_ body: [String: Any]) -> ItemAnswer {
         if let c = body["choice"] as? String { return .choice(c) }

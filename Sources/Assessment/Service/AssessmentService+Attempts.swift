@@ -13,6 +13,7 @@ extension AssessmentService {
         try p.require(.student, to: "sit the AI-literacy test")
         if let running = try await AttemptModel.query(on: database.db).filter(\.$studentID == p.userID)
             .filter(\.$status == AttemptStatus.inProgress.rawValue).first() {
+            try remember(running)
             return (try view(running), false)
         }
         try await refreshParameters()
@@ -45,6 +46,7 @@ extension AssessmentService {
             m.maxItems = form.itemIDs.count
         }
         try await m.create(on: database.db)
+        try remember(m)
         return (try view(m), true)
     }
 
@@ -58,6 +60,7 @@ extension AssessmentService {
     /// type — is refused and leaves the attempt as it was. On a form, a written answer is stored for
     /// its teacher to score and the form goes on.
     public func answer(_ id: UUID, itemID: String, answer: ItemAnswer, by p: Principal) async throws -> AttemptView {
+        if database.isPostgres, let view = try await answerFromCache(id, itemID: itemID, answer: answer, by: p) { return view }
         let m = try await own(id, by: p)
         guard m.status == AttemptStatus.inProgress.rawValue else { throw AppError.conflict("this attempt is finished") }
         // An adaptive attempt's state lists the items it has taken; a form's answers are read (it
@@ -89,16 +92,19 @@ extension AssessmentService {
         r.points = correct.map { $0 ? (item.rubric?.maxPoints ?? 1) : 0 }
         r.answeredAt = now()
         m.answered = answered.count + 1
+        var stepped: AdaptiveTest?
         if let test {
-            try adaptiveStep(m, test: test, itemID: itemID, correct: correct ?? false, answered: answered)
+            stepped = try adaptiveStep(m, test: test, itemID: itemID, correct: correct ?? false, answered: answered)
         } else {
             try formStep(m, responses: earlier + [r])
         }
         let finished = m.status == AttemptStatus.finished.rawValue
         if !finished, database.isPostgres {
-            try await advance(m, from: answered.count, storing: r)
+            try await advance(m.id!, state: m.state, currentItem: m.currentItem, answered: m.answered, from: answered.count, storing: r)
+            try remember(m, test: stepped)
             return try view(m)
         }
+        attempts.forget(id)
         do {
             try await database.db.transaction { db in
                 try await r.create(on: db)
@@ -116,12 +122,12 @@ extension AssessmentService {
     /// on and the answer is stored in one statement instead of a transaction of four — the answer is
     /// stored only if the attempt still stood where this request found it, so that of two answers
     /// racing in, the second gets 409.
-    private func advance(_ m: AttemptModel, from answeredBefore: Int, storing r: ResponseModel) async throws {
+    func advance(_ id: UUID, state: String, currentItem: String?, answered: Int, from answeredBefore: Int, storing r: ResponseModel) async throws {
         let stored = try await database.sql.raw("""
             WITH moved AS (
-                UPDATE \(unsafeRaw: AttemptModel.schema) SET state = \(bind: m.state), current_item = \(bind: m.currentItem),
-                    answered = \(bind: m.answered)
-                WHERE id = \(bind: m.id!) AND status = \(bind: AttemptStatus.inProgress.rawValue) AND answered = \(bind: answeredBefore)
+                UPDATE \(unsafeRaw: AttemptModel.schema) SET state = \(bind: state), current_item = \(bind: currentItem),
+                    answered = \(bind: answered)
+                WHERE id = \(bind: id) AND status = \(bind: AttemptStatus.inProgress.rawValue) AND answered = \(bind: answeredBefore)
                 RETURNING id)
             INSERT INTO \(unsafeRaw: ResponseModel.schema) (id, attempt_id, seq, item_id, answer, correct, points, answered_at)
             SELECT \(bind: UUID()), id, \(bind: r.seq), \(bind: r.itemID), \(bind: r.answer), \(bind: r.correct), \(bind: r.points),
@@ -134,7 +140,8 @@ extension AssessmentService {
         }
     }
 
-    private func adaptiveStep(_ m: AttemptModel, test: AdaptiveTest, itemID: String, correct: Bool, answered: [String]) throws {
+    /// Records the answer in the test and moves `m` on (or finishes it); returns the test as it now stands.
+    private func adaptiveStep(_ m: AttemptModel, test: AdaptiveTest, itemID: String, correct: Bool, answered: [String]) throws -> AdaptiveTest {
         var test = test
         do {
             try test.record(itemID, correct: correct, pool: items.pool)
@@ -149,6 +156,7 @@ extension AssessmentService {
             m.currentItem = test.pending
         }
         m.state = try Self.encode(test)
+        return test
     }
 
     func finishAttempt(_ m: AttemptModel, result: LiteracyResult) throws {
@@ -185,5 +193,6 @@ extension AssessmentService {
     }()
 
     static func encode(_ state: some Encodable) throws -> String { String(decoding: try encoder.encode(state), as: UTF8.self) }
+    static func encode(_ test: AdaptiveTest) throws -> String { try test.stateJSON() }
     static func decode(_ state: String) throws -> AdaptiveTest { try decoder.decode(AdaptiveTest.self, from: Data(state.utf8)) }
 }

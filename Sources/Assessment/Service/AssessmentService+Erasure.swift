@@ -12,6 +12,7 @@ extension AssessmentService {
         let attempts = try await AttemptModel.query(on: db).filter(\.$studentID == id).all().compactMap(\.id)
         let responses = attempts.isEmpty ? 0 : try await ResponseModel.query(on: db).filter(\.$attemptID ~~ attempts).deleteCounted()
         let removed = try await AttemptModel.query(on: db).filter(\.$studentID == id).deleteCounted()
+        self.attempts.forget(student: id)
         return [
             ErasedRecords("assessmentAttempts", count: removed),
             ErasedRecords("assessmentResponses", count: responses),

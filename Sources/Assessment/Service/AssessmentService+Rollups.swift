@@ -57,8 +57,7 @@ extension AssessmentService {
     func countFinished(_ m: AttemptModel, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         let finished = try CountedResult(m)
-        let others = try await finishedResults(of: m.studentID, term: finished.term, on: sql).filter { $0.id != finished.id }
-        let counted = others.max { $1.isLater(than: $0) }
+        let counted = try await latestOtherResult(of: m.studentID, term: finished.term, besides: finished.id, on: sql)
         if let counted, !finished.isLater(than: counted) { return }
         try await Self.count(finished, insteadOf: counted, on: sql)
     }
@@ -82,6 +81,25 @@ extension AssessmentService {
             .where("student_id", .equal, student).where("status", .equal, AttemptStatus.finished.rawValue)
             .where("finished_at", .greaterThanOrEqual, t.start).where("finished_at", .lessThan, t.end)
             .for(.update).all().map(CountedResult.init(row:)).filter { $0.term == term }
+    }
+
+    /// The student's latest finished result of a term other than `besides` — the one that counts
+    /// there now — with every finished attempt of theirs in the term locked to the end of the
+    /// transaction, as `finishedResults` locks them; only that one row comes back and is decoded
+    /// (a student who sat the test many times in a term made every finish read them all).
+    private func latestOtherResult(of student: UUID, term: String, besides: UUID, on sql: any SQLDatabase) async throws -> CountedResult? {
+        guard let t = AcademicTerm(term) else { return nil }
+        let lock = database.isPostgres ? "FOR UPDATE" : ""
+        // Latest by finishing time, then by id: the order `isLater` takes (a uuid compares as its hex digits).
+        return try await sql.raw("""
+            SELECT a.id, a.student_id, a.school_id, a.band, a.finished_at, a.result
+            FROM \(unsafeRaw: AttemptModel.schema) a
+            JOIN (SELECT id, finished_at FROM \(unsafeRaw: AttemptModel.schema)
+                  WHERE student_id = \(bind: student) AND status = \(bind: AttemptStatus.finished.rawValue)
+                    AND finished_at >= \(bind: t.start) AND finished_at < \(bind: t.end) \(unsafeRaw: lock)) l ON l.id = a.id
+            WHERE a.id <> \(bind: besides)
+            ORDER BY l.finished_at DESC, a.id DESC LIMIT 1
+            """).first().map(CountedResult.init(row:))
     }
 
     private static func count(_ result: CountedResult, insteadOf old: CountedResult?, on sql: any SQLDatabase) async throws {

@@ -16,6 +16,8 @@ public struct AssessmentService: Sendable {
     /// (`refreshParameters` takes in a calibration run while the server runs).
     public var items: AssessmentItems { live.items }
     let live: LiveItems
+    /// Adaptive attempts in progress as this process last stored them (PostgreSQL's answer path).
+    let attempts = AttemptCache()
     /// Length, precision and exposure control of the adaptive test.
     public let configuration: AdaptiveTest.Configuration
     /// The ability cuts between understand, apply and create (provisional until standard setting).
