@@ -294,3 +294,17 @@ package.targets.append(
         swiftSettings: swiftSettings
     )
 )
+
+package.targets.append(
+    .executableTarget(
+        name: "answers-load",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Benchmarks/reports",
+        exclude: ["run", "answers.py"],
+        swiftSettings: swiftSettings
+    )
+)
