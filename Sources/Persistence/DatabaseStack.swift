@@ -38,6 +38,9 @@ public final class DatabaseStack: Sendable {
     let databases: Databases
     private let logger: Logger
     let group: any EventLoopGroup
+    /// The database of each event loop, made once: `Databases.database(…)` takes a lock and builds a
+    /// new handle on every call, and services ask for one on every query.
+    private let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
 
     private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
                  logger: Logger) {
@@ -45,6 +48,13 @@ public final class DatabaseStack: Sendable {
         self.databases = databases
         self.group = group
         self.logger = logger
+        var made: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)] = [:]
+        for loop in group.makeIterator() {
+            if let db = databases.database(logger: logger, on: loop), let sql = db as? any SQLDatabase {
+                made[ObjectIdentifier(loop)] = (db, sql)
+            }
+        }
+        onLoop = made
     }
 
     /// Opens the pool. SQLite files are created (with their folder) and switched to WAL.
@@ -104,7 +114,8 @@ public final class DatabaseStack: Sendable {
     /// The database, on any event loop; inside `withAmbientTransaction`, that transaction.
     public var db: any Database {
         if let ambient = Self.ambient, ambient.owner == ObjectIdentifier(self) { return ambient.db }
-        return databases.database(logger: logger, on: group.any())!
+        let loop = group.any()
+        return onLoop[ObjectIdentifier(loop)]?.db ?? databases.database(logger: logger, on: loop)!
     }
 
     /// A transaction that every use of `db` in the task (and its child tasks) joins.
@@ -126,7 +137,10 @@ public final class DatabaseStack: Sendable {
         }
     }
 
-    public var sql: any SQLDatabase { db as! any SQLDatabase }
+    public var sql: any SQLDatabase {
+        if Self.ambient == nil, let made = onLoop[ObjectIdentifier(group.any())] { return made.sql }
+        return db as! any SQLDatabase
+    }
 
     public var isPostgres: Bool {
         if case .postgres = location { return true }
