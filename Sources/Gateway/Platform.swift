@@ -95,10 +95,13 @@ public struct Platform: Sendable {
             let regions = try await RegionDirectory.load(from: db)
             let registry = RegistryService(database: db, audit: audit, hasher: hasher, regions: regions)
             let curriculumService = CurriculumService(content: content, database: db)
+            // The ledger is written in batches (BatchedInferenceLedger: a crash loses at most the last
+            // batch's rows); budgets count what waits to be written.
+            let ledger = BatchedInferenceLedger(store: SQLInferenceLedger(database: db))
             let inference = InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
                                              breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
-                                             scheduler: config.scheduler, ledger: SQLInferenceLedger(database: db),
-                                             quotas: InferenceQuotas(database: db), moderation: config.moderation,
+                                             scheduler: config.scheduler, ledger: ledger,
+                                             quotas: InferenceQuotas(database: db, pending: ledger.pending), moderation: config.moderation,
                                              moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
             let alerts = inference.http.flatMap { http in config.alertWebhook.map { AlertWebhook(url: $0, http: http, database: db) } }
             // The live pool scores with the latest calibration's parameters.
@@ -127,6 +130,7 @@ public struct Platform: Sendable {
     public func shutdown() async {
         await companion.alerts?.shutdown()
         await inference.shutdown()
+        await inference.flushLedger()
         await database.shutdown()
     }
 }

@@ -64,4 +64,9 @@ public struct InferenceRuntime: Sendable {
     public func shutdown() async {
         try? await http?.shutdown()
     }
+
+    /// Stores what the ledger keeps for its next batch (before the usage is read, and at shutdown).
+    public func flushLedger() async {
+        await (service.ledger as? BatchedInferenceLedger)?.flush()
+    }
 }

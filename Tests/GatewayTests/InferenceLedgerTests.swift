@@ -27,7 +27,9 @@ import TestSupport
                 try await client.execute(uri: "/v1/inference/chat", method: .post, headers: headers, body: ByteBuffer(bytes: empty)) { r in
                     #expect(r.status == .badRequest)
                 }
-                // (inside the test: the application closes the database when it stops)
+                // (inside the test: the application closes the database when it stops); the ledger
+                // writes in batches, so what waits is stored first
+                await f.platform.inference.flushLedger()
                 let ledger = SQLInferenceLedger(database: f.platform.database)
                 let usage = try await ledger.usage(school: f.schoolA.id, day: PlatformCalendar.day(of: Date()))
                 #expect(usage.requests == 3)

@@ -16,6 +16,12 @@ enum FaultyEndpoint {
 
     static let done = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n"
 
+    /// An answer with what a parser can trip on: multi-byte characters, CRLF and CR line ends, a
+    /// comment, an `event:` field, escapes, the finish reason and the usage in chunks of their own.
+    static let splitStream = ": ping\r\n\r\n" + chunk("侗族大歌") + "event: message\r\n"
+        + chunk("是\"多声部\"\\合唱").replacingOccurrences(of: "\n\n", with: "\r\n\r\n") + chunk("，没有指挥。🎶").replacingOccurrences(of: "\n\n", with: "\r\r")
+        + done
+
     static func stream(_ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
         Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
             try await body(&writer)
@@ -72,6 +78,18 @@ enum FaultyEndpoint {
             // forty characters a piece, so that the limit is passed in a few writes even on a starved machine
             stream { w in while true { try await w.write(ByteBuffer(string: chunk(String(repeating: "无穷无尽", count: 10)))); try await Task.sleep(for: .milliseconds(1)) } }
         }
+        r.post("split/:size/v1/chat/completions") { _, context in
+            // A whole answer cut into pieces of `size` bytes (inside UTF-8 sequences, `data:`
+            // lines, CRLFs and JSON alike), each written on its own after a pause.
+            let size = max(1, Int(context.parameters.get("size") ?? "") ?? 1)
+            let bytes = Array(splitStream.utf8)
+            return stream { w in
+                for start in stride(from: 0, to: bytes.count, by: size) {
+                    try await w.write(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
+        }
         r.get("ok/v1/models") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: #"{"object":"list","data":[{"id":"smollm2-135m","object":"model"}]}"#)))
@@ -82,7 +100,7 @@ enum FaultyEndpoint {
     /// Runs `body` with the endpoint listening on a loopback port.
     static func with(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await app.testLive { client in
             try await body(client.port!)
         }
     }

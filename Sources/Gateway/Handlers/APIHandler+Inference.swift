@@ -16,18 +16,21 @@ extension APIHandler {
                                      estimatedTokens: promptCharacters + maxTokens)
         let county = try await registry.county(of: p)?.rawValue
         let job = ChatJob(messages: messages, maxCompletionTokens: maxTokens, temperature: b.temperature, ticket: ticket, county: county)
-        let events = try await inference.service.start(job)
 
         let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
         if wantsStream {
-            let requestID = RequestScope.requestID
             let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
                 try? StreamTranscript.encoder.encode(Components.Schemas.InferenceChatAnswer(
                     messageId: d.messageID.uuidString.lowercased(), text: text, usage: d.usage.map(Components.Schemas.TokenUsage.init),
                     provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags.map(Components.Schemas.SafetyFlagEvent.init)))
             }
-            return .ok(.init(body: .textEventStream(Self.eventStreamBody(events, transcript: transcript, requestID: requestID))))
+            // The events are written as frames where they happen (the endpoint's chunks on the HTTP
+            // client's event loop); the response writer takes whatever is ready.
+            let frames = EventFrameQueue(transcript: transcript, requestID: RequestScope.requestID)
+            let answer = try await inference.service.start(job, into: frames)
+            return .ok(.init(body: .textEventStream(EventFrameBody(frames, answer: answer).httpBody)))
         }
+        let events = try await inference.service.start(job)
         var text = ""
         var flags: [Components.Schemas.SafetyFlagEvent] = []
         for await e in events {

@@ -9,6 +9,8 @@ extension APIHandler {
     func getInferenceUsage(_ input: Operations.GetInferenceUsage.Input) async throws -> Operations.GetInferenceUsage.Output {
         let caller = try RequestScope.caller()
         let (from, to) = try usagePeriod(from: input.query.from, to: input.query.to)
+        // This instance's requests not yet written (the ledger writes in batches) count too.
+        await inference.flushLedger()
         let ledger = SQLInferenceLedger(database: database)
         var body: Components.Schemas.InferenceUsage
 

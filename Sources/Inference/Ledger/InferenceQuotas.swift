@@ -48,10 +48,13 @@ public final class InferenceQuotas: Sendable {
     let database: DatabaseStack
     let refresh: Duration
     private let cache = Mutex<(read: ContinuousClock.Instant, budgets: [String: Int])?>(nil)
+    /// Tokens this instance's batched ledger has recorded but not yet stored: they count too.
+    let pending: PendingUsage?
 
-    public init(database: DatabaseStack, refresh: Duration = .seconds(5)) {
+    public init(database: DatabaseStack, refresh: Duration = .seconds(5), pending: PendingUsage? = nil) {
         self.database = database
         self.refresh = refresh
+        self.pending = pending
     }
 
     /// Every budget by scope key, from the cache while it is fresh.
@@ -99,10 +102,12 @@ public final class InferenceQuotas: Sendable {
         return nil
     }
 
+    /// Today's use: what is stored, and what this instance has recorded but not yet stored.
     private func used(_ key: String, day: String) async throws -> Int {
+        let waiting = pending?.tokens(key: key, day: day) ?? 0
         let row = try await database.sql.select().columns("prompt_tokens", "completion_tokens").from("inference_usage_daily")
             .where("school_key", .equal, key).where("day", .equal, day).first()
-        guard let row else { return 0 }
-        return try row.decode(column: "prompt_tokens", as: Int.self) + row.decode(column: "completion_tokens", as: Int.self)
+        guard let row else { return waiting }
+        return try row.decode(column: "prompt_tokens", as: Int.self) + row.decode(column: "completion_tokens", as: Int.self) + waiting
     }
 }

@@ -20,17 +20,9 @@ public struct SQLInferenceLedger: InferenceLedger {
     static let noSchool = "-"
 
     public func record(_ e: LedgerEntry) async throws {
-        let writes = Self.writes(of: e)
-        if database.isPostgres {
-            // One statement (a `WITH` of the writes) is one round trip and one implicit transaction,
-            // where BEGIN, four writes and COMMIT were six round trips on every request.
-            let parts = writes.enumerated().map { i, w -> SQLQueryString in "w\(unsafeRaw: String(i)) AS (\(w))" }
-            try await database.sql.raw("WITH \(parts.joined(separator: ", ")) SELECT 1").run()
-        } else {
-            try await database.db.transaction { db in
-                for w in writes { try await (db as! any SQLDatabase).raw(w).run() }
-            }
-        }
+        // On PostgreSQL one statement (a `WITH` of the writes) is one round trip and one implicit
+        // transaction, where BEGIN, four writes and COMMIT were six round trips on every request.
+        try await run(Self.writes(of: e))
     }
 
     /// What a request writes: its row, its safety decisions, the daily rollups of its school (or

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// The provider for any OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama, OpenAI):
 /// `POST {base}/chat/completions`, streamed as server-sent events with the usage chunk last. One
@@ -24,12 +25,14 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         ChunkStream.relaying(self, request)
     }
 
-    /// Reads the endpoint's stream and hands each chunk to `sink` in the reading task; a watchdog
-    /// beside it enforces the first-token, idle and total deadlines.
+    /// Reads the endpoint's stream on the HTTP client's event loop (`EventStreamDelegate`) and
+    /// hands each chunk to `sink` there; a watchdog beside it enforces the first-token, idle and
+    /// total deadlines.
     public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         let watchdog = StreamWatchdog(settings: settings)
+        let http = try wireRequest(request, stream: true)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.read(request, into: sink, watchdog: watchdog) }
+            group.addTask { try await self.read(http, into: sink, watchdog: watchdog) }
             group.addTask { try await watchdog.watch() }
             try await group.next()
             group.cancelAll()
@@ -50,41 +53,36 @@ public struct OpenAICompatibleProvider: InferenceProvider {
 
     // MARK: - Streaming
 
-    private func read(_ request: ChatRequest, into sink: ChunkSink, watchdog: StreamWatchdog) async throws {
-        let response = try await send(request, stream: true, deadline: .now() + TimeAmount(settings.total))
-        watchdog.touch()
-        guard response.status == .ok else {
-            let body = try await collect(response.body, limit: 65_536)
-            throw OpenAIWire.error(status: Int(response.status.code), body: body, model: endpoint.model)
-        }
-        let type = response.headers.first(name: "content-type")?.lowercased() ?? ""
-        guard type.contains("text/event-stream") || type.contains("json") || type.isEmpty else {
-            let body = try await collect(response.body, limit: 4096)
-            throw InferenceError.malformed("content type \(type): \(Self.excerpt(body))")
-        }
-        var parser = SSEParser()
-        var state = StreamState(limit: settings.maxOutputCharacters)
-        do {
-            for try await buffer in response.body {
-                watchdog.touch()
-                try parser.feed(buffer.readableBytesView) { payload in
-                    if !state.done { try state.handle(payload, sink: sink, watchdog: watchdog) }
+    private func read(_ request: HTTPClient.Request, into sink: @escaping ChunkSink, watchdog: StreamWatchdog) async throws {
+        var retried = false
+        while true {
+            let delegate = EventStreamDelegate(limit: settings.maxOutputCharacters, sink: sink, watchdog: watchdog, model: endpoint.model)
+            let task = http.execute(request: request, delegate: delegate, deadline: .now() + TimeAmount(settings.total))
+            do {
+                try await withTaskCancellationHandler { try await task.get() } onCancel: { task.cancel() }
+                return
+            } catch is EventStreamDelegate.Stopped {
+                return                                                          // [DONE], or the sink wants no more
+            } catch let e as InferenceError {
+                throw watchdog.sawText ? Self.interrupted(e) : e
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                guard !delegate.answered else {
+                    throw watchdog.sawText ? InferenceError.interrupted("\(error)") : InferenceError.connection("\(error)")
                 }
-                if state.done { return }
+                switch error as? HTTPClientError {
+                case .some(let e) where e == .remoteConnectionClosed && !retried:
+                    // The pooled connection was closed by the server as the request went out — no
+                    // answer began. llama.cpp's server (cpp-httplib) closes a keep-alive connection
+                    // after a few requests or seconds, sometimes right after a stream ends; the
+                    // request goes once more, on a new connection.
+                    retried = true
+                    continue
+                case .some(let e) where e == .connectTimeout: throw InferenceError.timeout(.connect)
+                case .some(let e) where e == .deadlineExceeded: throw InferenceError.timeout(.total)
+                default: throw InferenceError.connection(String(describing: error))
+                }
             }
-            for payload in parser.finish() where !state.done {
-                try Array(payload.utf8).withUnsafeBufferPointer { try state.handle($0, sink: sink, watchdog: watchdog) }
-            }
-        } catch let e as InferenceError {
-            throw watchdog.sawText ? Self.interrupted(e) : e
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw watchdog.sawText ? InferenceError.interrupted("\(error)") : InferenceError.connection("\(error)")
-        }
-        // Ended without `[DONE]`: fine after a finish reason (some servers omit it), else broken.
-        if !state.finished {
-            throw watchdog.sawText ? InferenceError.interrupted("the stream ended early") : InferenceError.malformed("the stream ended before any answer")
         }
     }
 
@@ -128,18 +126,37 @@ public struct OpenAICompatibleProvider: InferenceProvider {
 
     // MARK: - HTTP
 
+    /// The request of a streamed answer, for the delegate API.
+    private func wireRequest(_ request: ChatRequest, stream: Bool) throws -> HTTPClient.Request {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
+        if let key = endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(key)") }
+        do {
+            return try HTTPClient.Request(url: endpoint.baseURL.absoluteString + "/chat/completions", method: .POST, headers: headers,
+                                          body: .byteBuffer(ByteBuffer(bytes: try JSONEncoder().encode(wireBody(request, stream: stream)))))
+        } catch let e as InferenceError {
+            throw e
+        } catch {
+            throw InferenceError.connection(String(describing: error))
+        }
+    }
+
+    private func wireBody(_ request: ChatRequest, stream: Bool) -> OpenAIWire.Request {
+        OpenAIWire.Request(
+            model: request.model ?? endpoint.model, messages: request.messages, stream: stream,
+            stream_options: stream ? .init(include_usage: true) : nil,
+            max_completion_tokens: request.maxCompletionTokens, max_tokens: request.maxCompletionTokens,
+            temperature: request.temperature, response_format: request.responseFormat)
+    }
+
     private func send(_ request: ChatRequest, stream: Bool, deadline: NIODeadline) async throws -> HTTPClientResponse {
         var r = HTTPClientRequest(url: endpoint.baseURL.absoluteString + "/chat/completions")
         r.method = .POST
         r.headers.add(name: "content-type", value: "application/json")
         r.headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
         if let key = endpoint.apiKey { r.headers.add(name: "authorization", value: "Bearer \(key)") }
-        let body = OpenAIWire.Request(
-            model: request.model ?? endpoint.model, messages: request.messages, stream: stream,
-            stream_options: stream ? .init(include_usage: true) : nil,
-            max_completion_tokens: request.maxCompletionTokens, max_tokens: request.maxCompletionTokens,
-            temperature: request.temperature, response_format: request.responseFormat)
-        r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(wireBody(request, stream: stream))))
         do {
             do {
                 return try await http.execute(r, deadline: deadline)

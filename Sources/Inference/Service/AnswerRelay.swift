@@ -1,8 +1,9 @@
 import Synchronization
 
 /// One answer on its way from the provider to the caller: the provider hands it each chunk in the
-/// task that reads the endpoint, and it screens the text, restores names and yields the events at
-/// once — no task of its own between the endpoint and the caller's stream.
+/// thread that reads the endpoint (the HTTP client's event loop), and it screens the text, restores
+/// names and hands the events to the caller's sink at once — no task between the endpoint and the
+/// caller.
 final class AnswerRelay: Sendable {
     struct State: Sendable {
         var screen: OutputScreen
@@ -17,10 +18,10 @@ final class AnswerRelay: Sendable {
 
     private let state: Mutex<State>
     private let redaction: Redaction
-    private let out: AsyncStream<ChatEvent>.Continuation
+    private let out: any ChatEventSink
     let started = ContinuousClock.now
 
-    init(screen: OutputScreen, redaction: Redaction, provider: String, model: String, out: AsyncStream<ChatEvent>.Continuation) {
+    init(screen: OutputScreen, redaction: Redaction, provider: String, model: String, out: any ChatEventSink) {
         state = Mutex(State(screen: screen, provider: provider, model: model))
         self.redaction = redaction
         self.out = out
@@ -30,7 +31,7 @@ final class AnswerRelay: Sendable {
     var snapshot: State { state.withLock { $0 } }
 
     func flag(_ flags: [SafetyFlag]) {
-        for f in flags { out.yield(.flag(f)) }
+        for f in flags { out.send(.flag(f)) }
     }
 
     /// Takes one chunk; false once the output screen stopped the reply (read no further).
@@ -54,17 +55,17 @@ final class AnswerRelay: Sendable {
     }
 
     private func release(_ step: OutputScreen.Step, _ s: inout State) -> Bool {
-        for f in step.reported { out.yield(.flag(f)) }
+        for f in step.reported { out.send(.flag(f)) }
         s.outputFlags += step.reported
         if !step.text.isEmpty {
             let text = redaction.restore(step.text)
             if s.firstToken == nil { s.firstToken = .now - started }
             s.sent += text
-            out.yield(.delta(text))
+            out.send(.delta(text))
         }
         if let stop = step.stop {
             s.outputFlags.append(stop)
-            out.yield(.flag(stop))
+            out.send(.flag(stop))
             s.finish = "content_filter"
             return false
         }

@@ -50,6 +50,17 @@ public struct InferenceService: Sendable {
     /// Checks the job, screens its input and takes a slot; then streams the answer. Throws
     /// `ChatRefusal` or `SchedulerError` before any event.
     public func start(_ job: ChatJob) async throws -> AsyncStream<ChatEvent> {
+        let (events, continuation) = AsyncStream.makeStream(of: ChatEvent.self)
+        let answer = try await start(job, into: ContinuationSink(continuation: continuation))
+        continuation.onTermination = { _ in answer.cancel() }
+        return events
+    }
+
+    /// As `start(_:)`, with the events handed to `sink` as they happen (on the thread that produced
+    /// them: no task between the endpoint and the sink). Cancelling the returned task stops the
+    /// answer (the client went away); it ends after the sink's `finish`.
+    @discardableResult
+    public func start(_ job: ChatJob, into sink: some ChatEventSink) async throws -> Task<Void, Never> {
         let size = job.messages.reduce(0) { $0 + $1.content.count }
         guard let last = job.messages.last(where: { $0.role == .user }),
               !last.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatRefusal.empty }
@@ -80,7 +91,8 @@ public struct InferenceService: Sendable {
         if screened.mustRefuse, let flag = screened.flags.mostSevere {
             await record(job, provider: "safety", model: "none", usage: nil, firstToken: nil, duration: .zero, outcome: .refused,
                          decisions: screened.decisions)
-            return Self.refusal(flag)
+            Self.refuse(flag, into: sink)
+            return Task {}
         }
         // Help for a student in distress never waits on a budget; everything else does.
         if let quotas, let spent = try await quotas.exceeded(school: job.ticket.school, county: job.county,
@@ -94,18 +106,15 @@ public struct InferenceService: Sendable {
                                   hintLadders: job.hintLadders)
         let output = screen.outputScreen(holdBack: holdBack, forbidden: job.forbidden)
         let early = screened.flags.filter { $0.severity > .low }
-        return AsyncStream { out in
-            let task = Task {
-                await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early,
-                          inputDecisions: screened.decisions, out: out)
-                out.finish()
-            }
-            out.onTermination = { _ in task.cancel() }
+        return Task {
+            await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early,
+                      inputDecisions: screened.decisions, out: sink)
+            sink.finish()
         }
     }
 
     private func run(_ request: ChatRequest, job: ChatJob, output: OutputScreen, redaction: Redaction, lease: SchedulerLease,
-                     earlyFlags: [SafetyFlag], inputDecisions: [SafetyDecision], out: AsyncStream<ChatEvent>.Continuation) async {
+                     earlyFlags: [SafetyFlag], inputDecisions: [SafetyDecision], out: some ChatEventSink) async {
         let relay = AnswerRelay(screen: output, redaction: redaction, provider: provider.kind, model: provider.model, out: out)
         relay.flag(earlyFlags)
         var failure: InferenceError?
@@ -125,14 +134,14 @@ public struct InferenceService: Sendable {
         await scheduler.release(lease, tokensUsed: s.usage?.total)
         if let failure {
             await record(job, s, duration: .now - relay.started, outcome: .failed, decisions: inputDecisions)
-            out.yield(.error(failure))
+            out.send(.error(failure))
             return
         }
         if let firstToken = s.firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
         await record(job, s, duration: .now - relay.started, outcome: s.finish == "content_filter" ? .stopped : .completed,
                      decisions: inputDecisions)
-        out.yield(.done(ChatDone(messageID: UUID.random(), text: s.sent, usage: s.usage, provider: s.provider, model: s.model,
-                                 finishReason: s.finish, firstTokenAfter: s.firstToken, waited: lease.waited)))
+        out.send(.done(ChatDone(messageID: UUID.random(), text: s.sent, usage: s.usage, provider: s.provider, model: s.model,
+                                finishReason: s.finish, firstTokenAfter: s.firstToken, waited: lease.waited)))
     }
 
     private func record(_ job: ChatJob, _ s: AnswerRelay.State, duration: Duration, outcome: LedgerEntry.Outcome,
@@ -161,13 +170,11 @@ public struct InferenceService: Sendable {
 
     /// The answer to an input the screen refuses: the flag with its help message, and nothing sent
     /// to the endpoint.
-    static func refusal(_ flag: SafetyFlag) -> AsyncStream<ChatEvent> {
-        AsyncStream { out in
-            out.yield(.flag(flag))
-            out.yield(.delta(flag.message))
-            out.yield(.done(ChatDone(messageID: UUID.random(), text: flag.message, usage: nil, provider: "safety", model: "none",
-                                     finishReason: "refused", firstTokenAfter: nil, waited: .zero)))
-            out.finish()
-        }
+    static func refuse(_ flag: SafetyFlag, into out: some ChatEventSink) {
+        out.send(.flag(flag))
+        out.send(.delta(flag.message))
+        out.send(.done(ChatDone(messageID: UUID.random(), text: flag.message, usage: nil, provider: "safety", model: "none",
+                                finishReason: "refused", firstTokenAfter: nil, waited: .zero)))
+        out.finish()
     }
 }
