@@ -118,9 +118,23 @@ public struct Rollups: Sendable {
             """).run()
     }
 
-    /// Counts the students of `schools` by band again, from the users table.
+    /// Counts the students of `schools` by band again, from the users table. Call it in the
+    /// transaction that changed the students, after the change.
+    ///
+    /// On PostgreSQL two such transactions in one school at once would each delete the rows and
+    /// insert their own count (a unique violation for the second, or a count missing the other's
+    /// student): a transaction-scoped advisory lock per school, taken in key order, makes the
+    /// second wait for the first to commit, and its count (a new snapshot per statement at READ
+    /// COMMITTED) then sees both. SQLite has one writer at a time already.
     public func recountEnrolment(schools: [UUID], on db: any SQLDatabase) async throws {
         for chunk in stride(from: 0, to: schools.count, by: 500).map({ Array(schools[$0..<min($0 + 500, schools.count)]) }) {
+            if db.dialect.name == "postgresql" {
+                let keys = chunk.map { "rollup_enrolment:\($0.uuidString.lowercased())" }
+                try await db.raw("""
+                    SELECT COUNT(pg_advisory_xact_lock(k)) FROM (
+                        SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(\(bind: keys)::text[]) AS s ORDER BY k) AS l
+                    """).run()
+            }
             try await db.delete(from: Self.enrolment).where("school_id", .in, chunk).run()
             try await db.raw("""
                 INSERT INTO \(unsafeRaw: Self.enrolment) (school_id, band, students)
