@@ -58,8 +58,8 @@ extension AccountService {
         else {
             try await checkThrottle("activate:" + username)
             try await recordFailure("activate:" + username)
-            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.activate_failed", targetType: "user",
-                                              targetID: username, requestID: requestID))
+            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.activate_failed",
+                                              targetType: Self.typedUsername, targetID: Self.auditID(ofTyped: username), requestID: requestID))
             throw refused
         }
         let usedAt = now()

@@ -53,8 +53,8 @@ public struct AccountService: Sendable {
             try await checkThrottle(username)
         } catch let refused as AppError {
             // A refused attempt is a failed login too, and the one an attacker makes most.
-            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.login_throttled", targetType: "user",
-                                              targetID: username, requestID: requestID))
+            try await audit.append(AuditEvent(actorID: nil, actorRole: nil, action: "auth.login_throttled",
+                                              targetType: Self.typedUsername, targetID: Self.auditID(ofTyped: username), requestID: requestID))
             throw refused
         }
         let user = try await UserModel.query(on: database.db).filter(\.$username == username).first()
@@ -62,8 +62,8 @@ public struct AccountService: Sendable {
         guard ok, let user, let userID = user.id else {
             try await recordFailure(username)
             try await audit.append(AuditEvent(actorID: user?.id, actorRole: user.flatMap { Role(rawValue: $0.role) },
-                                              action: "auth.login_failed", targetType: "user", targetID: username,
-                                              requestID: requestID))
+                                              action: "auth.login_failed", targetType: Self.typedUsername,
+                                              targetID: Self.auditID(ofTyped: username), requestID: requestID))
             throw AppError.unauthenticated("the username or password is wrong")
         }
         try await LoginThrottleModel.query(on: database.db).filter(\.$id == username).delete()
@@ -75,6 +75,13 @@ public struct AccountService: Sendable {
         }
         return Session(token: token, expiresAt: row.expiresAt, user: UserRecord(user))
     }
+
+    /// The audit target of a failed or throttled sign-in: what was typed as the username, as a
+    /// digest. The append-only trail must not keep it as typed: people type their password into the
+    /// username field, and an erased student's username must not outlive the erasure there. A
+    /// known user is named by `actorID`; to find the attempts on a username, compute its digest.
+    static let typedUsername = "username-digest"
+    static func auditID(ofTyped username: String) -> String { "sha256:" + Digest.sha256Hex(username).prefix(16) }
 
     /// A fresh bearer token and its row (only the token's hash is stored), not yet written.
     func newToken(for userID: UUID) -> (String, AuthTokenModel) {

@@ -105,10 +105,18 @@ import TestSupport
         try await RegistryFixture.with(engine) { f in
             _ = try await f.accounts.login(username: "root", password: RegistryFixture.password, requestID: "req-42")
             _ = try? await f.accounts.login(username: "root", password: "wrong-one-here", requestID: "req-43")
+            // someone types their password into the username field
+            _ = try? await f.accounts.login(username: "My-Secret-Passw0rd", password: "root", requestID: "req-44")
             let events = try await AuditLogReader(f.db).actions()
             #expect(events.contains("auth.login"))
-            #expect(events.contains("auth.login_failed"))
+            #expect(events.filter { $0 == "auth.login_failed" }.count == 2)
             #expect(events.filter { $0 == "user.create" }.count == 7)
+            // what was typed as a username is kept only as a digest; the known user is the actor
+            let failed = try await AuditLogReader(f.db).log.records().map(\.event).filter { $0.action == "auth.login_failed" }
+            #expect(failed.map(\.targetID) == ["sha256:" + Digest.sha256Hex("root").prefix(16),
+                                                "sha256:" + Digest.sha256Hex("my-secret-passw0rd").prefix(16)])
+            #expect(failed.map(\.actorID) == [f.admin.id, nil])
+            #expect(!failed.contains { ($0.targetID ?? "").contains("root") || ($0.targetID ?? "").lowercased().contains("secret") })
         }
     }
 }
