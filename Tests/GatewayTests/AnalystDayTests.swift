@@ -15,7 +15,7 @@ import TestSupport
             _ = try await RegionalReportTests.seedLiteracy(f)
             _ = try await f.platform.registry.createUser(NewUser(username: "zunyi.analyst", role: .bureau, regionCode: "5203",
                                                                  password: GatewayFixture.password), actor: nil)
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 let server = "http://127.0.0.1:\(client.port!)"
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qx-analyst-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -25,7 +25,7 @@ import TestSupport
         let endpoint = AssistantQuizTests.ScriptedEndpoint(replies: [#"{"points": 99, "rationale": "满分"}"#,
                                                                      #"{"points": 1, "rationale": "说出了一个想法，但没有举例说明。"}"#])
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
             }) { f in

@@ -161,7 +161,7 @@ import TestSupport
         let plan = "# 教案\n## 教学目标\n- 能为银饰图片设计可观察的特征\n## 教学过程\n导入（5 分钟）：展示银饰照片。"
         let endpoint = AssistantQuizTests.ScriptedEndpoint(replies: [plan])
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
             }) { f in

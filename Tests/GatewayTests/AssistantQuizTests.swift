@@ -47,7 +47,7 @@ import TestSupport
         let valid = Self.quizJSON(stems: ["下面哪一项不是课文说的好特征？", "设计分类器时，哪一项不是好特征的要求？"])
         let endpoint = ScriptedEndpoint(replies: [invalid, valid])
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
             }) { f in
@@ -146,7 +146,7 @@ extension AssistantQuizTests.ScriptedEndpoint {
     /// Runs `body` against a gateway whose inference endpoint is this one, served on loopback.
     func serving(_ engine: DatabaseEngine = .sqlite, test: String = #function, _ body: @escaping @Sendable (GatewayFixture) async throws -> Void) async throws {
         let upstream = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             try await GatewayFixture.with(engine, test: test, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
             }, body)

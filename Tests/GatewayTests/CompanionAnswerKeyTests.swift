@@ -38,7 +38,7 @@ import TestSupport
         let exercise = try #require(lesson.exercises.first)
         let endpoint = KeyTellingEndpoint(reply: "好的，我直接告诉你：这道题的答案是\(exercise.answer)。记住就行！")
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "careless", apiKey: nil)
             }) { f in

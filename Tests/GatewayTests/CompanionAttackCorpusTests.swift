@@ -160,7 +160,7 @@ import TestSupport
         let key = try #require(GatewayFixture.shippedCurriculum.lessons.first { $0.slug == Self.lesson }?.exercises.first?.answer)
         let endpoint = GullibleEndpoint(secret: key)
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { model in
+        try await upstream.testLive { model in
             let port = model.port!
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "gullible", apiKey: nil)

@@ -68,7 +68,7 @@ import TestSupport
     @Test func aSevereFlagIsPostedToTheAlertWebhookRetriedAndWithoutTheStudentsWords() async throws {
         let receiver = AlertReceiver()
         let app = Application(router: receiver.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { hook in
+        try await app.testLive { hook in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.alertWebhook = URL(string: "http://127.0.0.1:\(hook.port!)/alerts")
             }) { f in

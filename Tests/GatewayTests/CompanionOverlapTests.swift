@@ -14,11 +14,11 @@ import TestSupport
     @Test func aSecondMessageWhileTheReplyStreamsIsRefusedAndTheFirstReplyIsKept() async throws {
         let slow = OneTokenASecondEndpoint()
         let upstream = Application(router: slow.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { endpoint in
+        try await upstream.testLive { endpoint in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(endpoint.port!)/v1", model: "m", apiKey: nil)
             }) { f in
-                try await f.app().test(.live) { client in
+                try await f.app().testLive { client in
                     let s = try await f.platform.registry.createUser(NewUser(username: "student.twice", role: .student, schoolID: f.schoolA.id,
                                                                              grade: "8", birthDate: "2012-01-01", password: GatewayFixture.password), actor: nil)
                     let token = try await f.token(client, s)

@@ -16,7 +16,7 @@ import TestSupport
         try await GatewayFixture.with(.sqlite, configure: { c in
             c.inference = try? InferenceEndpoint(baseURL: RealInference.baseURL!, model: RealInference.model, apiKey: nil)
         }) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 // given a grade-8 student of 14 with an assignment on a junior lesson
                 let r = f.platform.registry
                 let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-3")

@@ -49,7 +49,7 @@ import TestSupport
                                                curriculum: GatewayFixture.shippedCurriculum, itemBank: GatewayFixture.shippedItemBank,
                                                forms: GatewayFixture.shippedForms)
         _ = try await platform.registry.createUser(NewUser(username: "admin", role: .admin, password: Self.password), actor: nil)
-        try await buildApplication(platform: platform, logger: TestDatabase.logger).test(.live) { client in
+        try await buildApplication(platform: platform, logger: TestDatabase.logger).testLive { client in
             let base = "http://127.0.0.1:\(try #require(client.port))"
             let token = try await Self.login(base)
             let phase = Phase()

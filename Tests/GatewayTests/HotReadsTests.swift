@@ -19,8 +19,8 @@ import TestSupport
         try await GatewayFixture.with(engine) { f in
             let hot = Application(router: try buildRouter(platform: f.platform, hotReads: true))
             let generated = Application(router: try buildRouter(platform: f.platform, hotReads: false))
-            try await hot.test(.live) { hotClient in
-                try await generated.test(.live) { genClient in
+            try await hot.testLive { hotClient in
+                try await generated.testLive { genClient in
                     // given: a token for each kind of caller (the servers share the platform, so either accepts it)
                     var tokens: [String] = []
                     for user in [f.admin, f.teacherA, f.studentA, f.studentB, f.schoolAdminA] {

@@ -14,7 +14,7 @@ import TestSupport
     @Test(arguments: TestDatabase.engines)
     func theSameKeySentFourTimesAtOnceCreatesOneSchool(engine: DatabaseEngine) async throws {
         try await GatewayFixture.with(engine) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 // given
                 let admin = try await f.token(client, f.admin)
                 let body = #"{"name":"幂等小学","countyCode":"520302","stages":["primary"],"locale":"urban"}"#

@@ -43,7 +43,7 @@ final class RecordingEndpoint: Sendable {
     @Test func personalDataReachesTheEndpointOnlyAsPlaceholders() async throws {
         let endpoint = RecordingEndpoint()
         let app = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { upstream in
+        try await app.testLive { upstream in
             let port = upstream.port!
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "m", apiKey: nil)
@@ -117,7 +117,7 @@ final class RecordingEndpoint: Sendable {
         try await GatewayFixture.with(.sqlite, configure: { c in
             c.inference = try? InferenceEndpoint(baseURL: RealInference.baseURL!, model: RealInference.model, apiKey: nil)
         }) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 let teacher = try await f.token(client, f.teacherA)
                 // 48 tokens: long enough to stream in several pieces past the output screen's hold-back.
                 // Read with a generous timeout: on a loaded 2-core machine the model may run at 5 tokens/s.

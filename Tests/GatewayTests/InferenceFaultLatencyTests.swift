@@ -21,7 +21,7 @@ import TestSupport
     func chatsEndOfflineWithTheBreakerOpenAndReadsKeepTheirLatency(engine: DatabaseEngine, fault: FaultModelEndpoint.Fault) async throws {
         let sick = FaultModelEndpoint(fault)
         let upstream = Application(router: sick.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { endpoint in
+        try await upstream.testLive { endpoint in
             try await GatewayFixture.with(engine, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(endpoint.port!)/v1", model: "m", apiKey: nil)
                 c.breakerThreshold = Self.threshold
@@ -32,7 +32,7 @@ import TestSupport
                 c.userRequestsPerMinute = 0
                 c.addressRequestsPerMinute = 0
             }) { f in
-                try await f.app().test(.live) { client in
+                try await f.app().testLive { client in
                     let api = LiveAPI(base: "http://127.0.0.1:\(client.port!)")
                     let world = try await ChatWorld.make(f, api, students: Self.students)
 

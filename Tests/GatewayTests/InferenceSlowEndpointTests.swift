@@ -37,11 +37,11 @@ final class OneTokenASecondEndpoint: Sendable {
     @Test func atOneTokenASecondTheFirstDeltaReachesTheClientWithinOneAndAHalfSeconds() async throws {
         let slow = OneTokenASecondEndpoint()
         let upstream = Application(router: slow.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.test(.live) { endpoint in
+        try await upstream.testLive { endpoint in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(endpoint.port!)/v1", model: "m", apiKey: nil)
             }) { f in
-                try await f.app().test(.live) { client in
+                try await f.app().testLive { client in
                     let teacher = try await f.token(client, f.teacherA)
                     var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
                     request.method = .POST

@@ -14,7 +14,7 @@ import TestSupport
     @Test(arguments: TestDatabase.engines)
     func signInAndReadMeOverTheWire(engine: DatabaseEngine) async throws {
         try await GatewayFixture.with(engine) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 let port = try #require(client.port)
                 let api = Client(serverURL: URL(string: "http://127.0.0.1:\(port)")!, transport: AsyncHTTPClientTransport())
                 let login = try await api.login(body: .json(.init(username: "teacher.a", password: GatewayFixture.password)))

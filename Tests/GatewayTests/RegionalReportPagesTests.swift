@@ -55,9 +55,9 @@ import TestSupport
                         #expect(r.status == .ok, "\(name)")
                         return r.text
                     }
-                    let dom = try Chromium.dumpDOM(html: html)
+                    let dom = try await Chromium.dumpDOM(html: html)
                     let png = docs.appendingPathComponent("\(name).png")
-                    try Chromium.screenshot(html: html, to: png, width: 1280, height: 1800)
+                    try await Chromium.screenshot(html: html, to: png, width: 1280, height: 1800)
                     // then
                     #expect(dom.components(separatedBy: "<svg").count - 1 >= 1, "\(name): a chart")
                     #expect(dom.components(separatedBy: "<rect").count - 1 >= 3, "\(name): bars in the chart")

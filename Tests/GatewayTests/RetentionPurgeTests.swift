@@ -141,7 +141,7 @@ import TestSupport
             _ = try await Self.agedData(f)
             // when the server runs for a moment
             let database = f.platform.database
-            let blanked = try await f.app().test(.live) { _ in
+            let blanked = try await f.app().testLive { _ in
                 var n = 0
                 for _ in 0..<100 where n < 4 {
                     try await Task.sleep(for: .milliseconds(100))

@@ -65,7 +65,7 @@ import TestSupport
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: qxBinary.path), "needs the qx binary (swift build)"))
     func aScriptApprovesEveryPendingItemAndGetsTheQuizAsJSON() async throws {
         try await GatewayFixture.with(.sqlite) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 // given a teacher signed in through qx with a two-item quiz drafted for her class
                 let cls = try await f.platform.registry.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-7")
                 try await f.platform.registry.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
@@ -91,7 +91,7 @@ import TestSupport
         try await GatewayFixture.with(.sqlite, configure: { c in
             if real { c.inference = try? InferenceEndpoint(baseURL: RealInference.baseURL!, model: RealInference.model, apiKey: nil) }
         }) { f in
-            try await f.app().test(.live) { client in
+            try await f.app().testLive { client in
                 let server = "http://127.0.0.1:\(client.port!)"
                 let r = f.platform.registry
                 let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-6")

@@ -57,7 +57,7 @@ final class ModerationEndpoint: Sendable {
     @Test func inputTheShippedScreenPassesIsRefusedWhenTheModerationEndpointFlagsIt() async throws {
         let endpoint = ModerationEndpoint()
         let app = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await app.testLive { client in
             let port = client.port!
             let provider = RecordingProvider(["好的。"])
             let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "omni-moderation-latest", apiKey: "k"),
@@ -86,7 +86,7 @@ final class ModerationEndpoint: Sendable {
     @Test func aBrokenModerationEndpointLeavesTheShippedScreensVerdictAndIsCounted() async throws {
         let endpoint = ModerationEndpoint()
         let app = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await app.testLive { client in
             let provider = RecordingProvider(["好的。"])
             let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(client.port!)/broken/v1", model: nil, apiKey: nil),
                                                 http: Self.http)

@@ -7,17 +7,18 @@ import Testing
 /// docs/reports (fixture-*.png until a test on real data writes its own).
 @Suite struct ReportChromiumTests {
     @Test(arguments: [ReportKind.literacy, .usage])
-    func fixtureReportRendersWithChartsAndTablesInChromium(kind: ReportKind) throws {
+    func fixtureReportRendersWithChartsAndTablesInChromium(kind: ReportKind) async throws {
         // given
         try #require(Chromium.executable != nil, "\(Chromium.Failure.notInstalled)")
-        try #require(Chromium.hasChineseFont, "no font with Chinese glyphs (fc-list :lang=zh is empty): ops/test installs fonts-noto-cjk")
+        let hasChineseFont = await Chromium.hasChineseFont()
+        try #require(hasChineseFont, "no font with Chinese glyphs (fc-list :lang=zh is empty): ops/test installs fonts-noto-cjk")
         let report = try #require(ReportFixtures.all.first { $0.kind == kind })
         let html = ReportHTML.render(report)
         let png = Repository.root.appendingPathComponent("docs/reports/fixture-\(kind.rawValue).png")
 
         // when
-        try Chromium.screenshot(html: html, to: png, width: 1280, height: Self.pageHeight(report))
-        let dom = try Chromium.dumpDOM(html: html)
+        try await Chromium.screenshot(html: html, to: png, width: 1280, height: Self.pageHeight(report))
+        let dom = try await Chromium.dumpDOM(html: html)
 
         // then
         let bytes = try Data(contentsOf: png)
@@ -37,11 +38,11 @@ import Testing
         }
     }
 
-    @Test func aBrowserRunPastItsDeadlineIsKilledWithAClearError() {
+    @Test func aBrowserRunPastItsDeadlineIsKilledWithAClearError() async {
         // given
         let start = Date()
         // when
-        let error = #expect(throws: Chromium.Failure.self) { try Chromium.run("/bin/sleep", ["30"], seconds: 1) }
+        let error = await #expect(throws: Chromium.Failure.self) { try await Chromium.run("/bin/sleep", ["30"], seconds: 1) }
         // then
         #expect(Date().timeIntervalSince(start) < 10)
         #expect(error?.description == "chromium did not finish within 1 s and was killed")

@@ -37,29 +37,29 @@ public enum Chromium {
     }
 
     /// Whether fontconfig knows a font with Chinese glyphs (without one, Chinese renders as boxes).
-    public static var hasChineseFont: Bool {
-        guard let out = try? run("/usr/bin/env", ["fc-list", ":lang=zh", "family"], seconds: 10) else { return false }
+    public static func hasChineseFont() async -> Bool {
+        guard let out = try? await run("/usr/bin/env", ["fc-list", ":lang=zh", "family"], seconds: 10) else { return false }
         return !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
     /// Renders `html` in a `width`×`height` window and writes the PNG to `png` (its folder is made).
-    public static func screenshot(html: String, to png: URL, width: Int = 1280, height: Int = 1600) throws {
+    public static func screenshot(html: String, to png: URL, width: Int = 1280, height: Int = 1600) async throws {
         try FileManager.default.createDirectory(at: png.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: png)
-        _ = try browse(html, ["--hide-scrollbars", "--screenshot=\(png.path)", "--window-size=\(width),\(height)"])
+        _ = try await browse(html, ["--hide-scrollbars", "--screenshot=\(png.path)", "--window-size=\(width),\(height)"])
         guard FileManager.default.fileExists(atPath: png.path) else { throw Failure.noOutput(png.path) }
     }
 
     /// The document as Chromium serialises it after parsing `html`.
-    public static func dumpDOM(html: String) throws -> String {
-        let dom = try browse(html, ["--dump-dom"])
+    public static func dumpDOM(html: String) async throws -> String {
+        let dom = try await browse(html, ["--dump-dom"])
         guard dom.contains("<html") else { throw Failure.noOutput("a DOM") }
         return dom
     }
 
     /// Writes the page to a fresh folder and opens it there with its own profile, so that parallel
     /// tests never share (and lock) one.
-    private static func browse(_ html: String, _ arguments: [String]) throws -> String {
+    private static func browse(_ html: String, _ arguments: [String]) async throws -> String {
         guard let executable else { throw Failure.notInstalled }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -69,39 +69,20 @@ public enum Chromium {
         // --no-sandbox: Chromium refuses to start its sandbox as root, which CI runs as.
         let common = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
                       "--user-data-dir=\(dir.appendingPathComponent("profile").path)"]
-        return try run(executable, common + arguments + [page.absoluteString], seconds: deadline)
+        return try await run(executable, common + arguments + [page.absoluteString], seconds: deadline)
     }
 
-    /// Runs a program, killing it past the deadline; its output goes through files, not pipes, so
-    /// that a large DOM cannot fill a pipe and stall the browser.
-    static func run(_ executable: String, _ arguments: [String], seconds: TimeInterval) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
-        if done.wait(timeout: .now() + seconds) == .timedOut {
-            process.terminate()
-            if done.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL); done.wait() }
-            throw Failure.timedOut(seconds: Int(seconds))
+    /// Runs a program, killing it past the deadline (`Shell.run`: output through files, not pipes,
+    /// so that a large DOM cannot fill a pipe and stall the browser; the end awaited, not waited for
+    /// on a thread of the cooperative pool, which parallel tests need).
+    static func run(_ executable: String, _ arguments: [String], seconds: TimeInterval) async throws -> String {
+        let run: Shell.Run
+        do {
+            run = try await Shell.run(URL(fileURLWithPath: executable), arguments, deadline: seconds)
+        } catch let timedOut as Shell.TimedOut {
+            throw Failure.timedOut(seconds: Int(timedOut.seconds))
         }
-        let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-            throw Failure.failed(status: process.terminationStatus, stderr: stderr)
-        }
-        return stdout
+        guard run.status == 0 else { throw Failure.failed(status: run.status, stderr: run.err) }
+        return run.out
     }
 }

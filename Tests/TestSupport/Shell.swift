@@ -10,8 +10,15 @@ public enum Shell {
         public let err: String
     }
 
+    /// The program ran past its deadline and was killed.
+    public struct TimedOut: Error {
+        public let seconds: TimeInterval
+    }
+
+    /// Runs `executable` to its end; past `deadline` seconds (if given) it gets SIGTERM, 5 s later
+    /// SIGKILL, and `TimedOut` is thrown.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
-                           in directory: URL? = nil) async throws -> Run {
+                           in directory: URL? = nil, deadline: TimeInterval? = nil) async throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qx-shell-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -27,12 +34,23 @@ public enum Shell {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = out
         p.standardError = err
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            p.terminationHandler = { _ in c.resume() }
-            do { try p.run() } catch { c.resume(throwing: error) }
+        let ended = AsyncStream<Void>.makeStream()
+        p.terminationHandler = { _ in ended.continuation.finish() }
+        try p.run()
+        let watchdog = deadline.map { seconds in
+            Task { () -> Bool in
+                guard (try? await Task.sleep(for: .seconds(seconds))) != nil, p.isRunning else { return false }
+                p.terminate()
+                try? await Task.sleep(for: .seconds(5))
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+                return true
+            }
         }
+        for await _ in ended.stream {}
+        watchdog?.cancel()
         try? out.close()
         try? err.close()
+        if let watchdog, await watchdog.value, let deadline { throw TimedOut(seconds: deadline) }
         return Run(status: p.terminationStatus,
                    out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                    err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
