@@ -83,14 +83,7 @@ extension AssessmentService {
             }
             correct = nil
         }
-        let r = ResponseModel()
-        r.attemptID = id
-        r.seq = answered.count + 1
-        r.itemID = itemID
-        r.answer = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
-        r.correct = correct
-        r.points = correct.map { $0 ? (item.rubric?.maxPoints ?? 1) : 0 }
-        r.answeredAt = now()
+        let r = try ResponseModel(attempt: id, seq: answered.count + 1, item: item, answer: answer, correct: correct, at: now())
         m.answered = answered.count + 1
         var stepped: AdaptiveTest?
         if let test {

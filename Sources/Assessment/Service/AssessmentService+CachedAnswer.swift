@@ -30,14 +30,7 @@ extension AssessmentService {
             return nil
         }
         if test.isFinished || test.next(from: items.pool, excluding: Set(answered + [itemID])) == nil { return nil }
-        let r = ResponseModel()
-        r.attemptID = id
-        r.seq = answered.count + 1
-        r.itemID = itemID
-        r.answer = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
-        r.correct = correct
-        r.points = correct ? (item.rubric?.maxPoints ?? 1) : 0
-        r.answeredAt = now()
+        let r = try ResponseModel(attempt: id, seq: answered.count + 1, item: item, answer: answer, correct: correct, at: now())
         do {
             try await advance(id, state: try Self.encode(test), currentItem: test.pending, answered: answered.count + 1, from: answered.count, storing: r)
         } catch let e as AppError where e.type == .conflict {
