@@ -189,7 +189,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "curriculum-bench",
-            dependencies: ["Curriculum"],
+            dependencies: ["Curriculum", "QianxueCore"],
             path: "Benchmarks/curriculum",
             swiftSettings: swiftSettings
         ),
@@ -302,6 +302,7 @@ package.targets.append(
     .executableTarget(
         name: "answers-load",
         dependencies: [
+            "QianxueCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Curriculum
 import Foundation
+import QianxueCore
 
 // Curriculum search benchmark (issue: search p99 < 5 ms over the shipped curriculum, < 20 ms with
 // 1,000 lessons; the index builds at start-up in < 1 s for 1,000 lessons).
@@ -100,7 +101,7 @@ func generate(from content: CurriculumContent, sourcesFile: URL, count: Int, int
     try fm.createDirectory(at: root, withIntermediateDirectories: true)
     try fm.copyItem(at: sourcesFile, to: root.appendingPathComponent("sources.yaml"))
     let base = content.lessons
-    var rng = SplitMix(seed: 42)
+    var rng = SeededRandom(seed: 42)
     let paragraphs = base.flatMap { $0.sections }.map(\.text)
     for i in 0..<count {
         let l = base[i % base.count]
@@ -138,17 +139,6 @@ func generate(from content: CurriculumContent, sourcesFile: URL, count: Int, int
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let options = Options()
 let root = URL(fileURLWithPath: options.root)

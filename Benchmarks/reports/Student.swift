@@ -1,4 +1,5 @@
 import Foundation
+import QianxueCore
 import NIOCore
 import NIOHTTP1
 
@@ -15,16 +16,8 @@ struct AttemptView: Decodable {
     let item: Item?
 }
 
-/// A small seeded generator (SplitMix64), one per student, for the answers it gives.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededRandom {
+    /// A number in 0..<n (the answers a student gives; one generator per student).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -53,7 +46,7 @@ final class Student: @unchecked Sendable {
     let t0: Int64
     let end: Int64
     let done: () -> Void
-    var rng: SplitMix
+    var rng: SeededRandom
     var due: Int64
     var attempt: String?
     var item: AttemptView.Item?
@@ -68,7 +61,7 @@ final class Student: @unchecked Sendable {
         self.t0 = t0
         self.end = end
         self.done = done
-        self.rng = SplitMix(state: UInt64(index) &* 0x2545_F491_4F6C_DD1D &+ 1)
+        self.rng = SeededRandom(seed: UInt64(index) &* 0x2545_F491_4F6C_DD1D &+ 1)
         self.due = t0 + interval * Int64(index) / Int64(count)
     }
 
