@@ -143,7 +143,7 @@ import TestSupport
             let database = f.platform.database
             let blanked = try await f.app().testLive { _ in
                 var n = 0
-                for _ in 0..<100 where n < 4 {
+                for _ in 0..<600 where n < 4 {   // up to a minute: ops/test's parallel phase is slow
                     try await Task.sleep(for: .milliseconds(100))
                     n = try await Self.texts(database).filter(\.isEmpty).count
                 }

@@ -4,6 +4,9 @@ import HummingbirdTesting
 
 /// Threads of their own for the live servers that tests start (and for the test bodies that talk to
 /// them), so that they answer while the rest of the suite keeps Swift's cooperative pool busy.
+/// Eight, not two: some live tests' bodies compute too (attack corpora, many requests in a row),
+/// and a job runs to its next suspension on the thread it got; with more threads than cores the
+/// operating system preempts such a job, so the other servers' jobs still find a free thread.
 ///
 /// The cooperative pool has one thread per core: two on the CI machine. In the parallel phase of
 /// `ops/test`, synchronous tests that compute for many seconds (adaptive-test simulations,
@@ -13,7 +16,7 @@ import HummingbirdTesting
 /// that prefer this executor run on its threads instead; the operating system shares the cores
 /// between them and the pool, so nothing waits for another test to finish.
 public final class LiveServerExecutor: TaskExecutor, @unchecked Sendable {
-    public static let shared = LiveServerExecutor(threads: 2)
+    public static let shared = LiveServerExecutor(threads: 8)
 
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
