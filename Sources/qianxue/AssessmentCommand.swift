@@ -24,12 +24,16 @@ struct AssessmentCommand: AsyncParsableCommand {
         @Option(help: "Fewest scored responses an item needs to be estimated.") var minResponses = 200
         @Option(help: "Misfit when the fit statistic's p-value is below this.") var alpha = 0.01
         @Flag(help: "Estimate and report without recording anything.") var dryRun = false
+        @Option(help: "Responses read from the database per statement (memory holds one batch of rows besides 4 bytes a response).")
+        var batchSize = 20_000
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             guard (0.0..<1).contains(alpha), alpha > 0 else { throw ValidationError("--alpha must lie between 0 and 1") }
+            guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
             let report = try await CLI.withPlatform(flags: database.flags) { p in
-                try await p.assessment.calibrate(minimumResponses: minResponses, calibration: Calibration(misfitAlpha: alpha), dryRun: dryRun)
+                try await p.assessment.calibrate(minimumResponses: minResponses, calibration: Calibration(misfitAlpha: alpha), dryRun: dryRun,
+                                           batchSize: batchSize)
             }
             print("calibrated \(report.items.count) items on \(report.examinees) attempts: \(report.cycles) EM cycles, "
                 + (report.converged ? "converged" : "NOT converged") + String(format: ", log-likelihood %.2f", report.logLikelihood))

@@ -38,7 +38,12 @@ public struct Calibration: Sendable {
     /// correct. The result's log-likelihood and fit are those of the final parameters.
     public func calibrate(responses: [[Bool?]], start: [TwoParameterItem]? = nil,
                           maxCycles: Int = 5_000, tolerance: Double = 1e-5) throws -> CalibrationResult {
-        let data = try ResponseMatrix(responses)
+        try calibrate(ResponseMatrix(responses), start: start, maxCycles: maxCycles, tolerance: tolerance)
+    }
+
+    /// As `calibrate(responses:…)`, on responses already packed (as the service reads them from the database).
+    func calibrate(_ data: ResponseMatrix, start: [TwoParameterItem]?, maxCycles: Int = 5_000,
+                   tolerance: Double = 1e-5) throws -> CalibrationResult {
         if let start, start.count != data.itemCount {
             throw CalibrationError.startCount(start.count, expected: data.itemCount)
         }
@@ -107,7 +112,8 @@ public enum CalibrationError: Error, Equatable, Sendable {
     case noResponses
 }
 
-/// The observed responses of a matrix with holes, packed examinee by examinee.
+/// The observed responses of a matrix with holes, packed examinee by examinee: 4 bytes a response
+/// and 8 an examinee, whatever the number of items.
 struct ResponseMatrix: Sendable {
     let itemCount: Int
     /// Examinee i's responses are `codes[offsets[i]..<offsets[i + 1]]`; examinees without any are left out.
@@ -119,26 +125,60 @@ struct ResponseMatrix: Sendable {
 
     init(_ rows: [[Bool?]]) throws {
         guard let width = rows.first?.count, width > 0 else { throw CalibrationError.noItems }
-        var offsets = [0], codes = [Int32]()
-        var respondents = [Int](repeating: 0, count: width), correct = respondents
+        var packer = Packer(itemCount: width)
         for (i, row) in rows.enumerated() {
             guard row.count == width else { throw CalibrationError.raggedRow(index: i, count: row.count, expected: width) }
-            let before = codes.count
             for (j, x) in row.enumerated() {
-                guard let x else { continue }
-                codes.append(Int32(j * 2 + (x ? 1 : 0)))
-                respondents[j] += 1
-                if x { correct[j] += 1 }
+                if let x { packer.add(item: j, correct: x) }
             }
-            if codes.count > before { offsets.append(codes.count) }
+            packer.endExaminee()
         }
-        guard !codes.isEmpty else { throw CalibrationError.noResponses }
-        self.itemCount = width
+        self = try packer.matrix()
+    }
+
+    fileprivate init(itemCount: Int, offsets: [Int], codes: [Int32], respondents: [Int], correctCounts: [Int]) {
+        self.itemCount = itemCount
         self.offsets = offsets
         self.codes = codes
         self.respondents = respondents
-        self.correctCounts = correct
+        self.correctCounts = correctCounts
     }
 
     var examineeCount: Int { offsets.count - 1 }
+
+    /// Builds a matrix one response at a time, an examinee's responses together, without ever
+    /// holding a row per examinee.
+    struct Packer {
+        let itemCount: Int
+        private var offsets = [0]
+        private var codes: [Int32] = []
+        private var respondents: [Int]
+        private var correct: [Int]
+
+        init(itemCount: Int) {
+            self.itemCount = itemCount
+            respondents = [Int](repeating: 0, count: itemCount)
+            correct = respondents
+        }
+
+        /// The current examinee's response to item `item` (a column below `itemCount`).
+        mutating func add(item: Int, correct isCorrect: Bool) {
+            codes.append(Int32(item * 2 + (isCorrect ? 1 : 0)))
+            respondents[item] += 1
+            if isCorrect { correct[item] += 1 }
+        }
+
+        /// Closes the current examinee; one who answered nothing is left out.
+        mutating func endExaminee() {
+            if codes.count > offsets[offsets.count - 1] { offsets.append(codes.count) }
+        }
+
+        /// The packed matrix (closing the current examinee).
+        mutating func matrix() throws -> ResponseMatrix {
+            guard itemCount > 0 else { throw CalibrationError.noItems }
+            endExaminee()
+            guard !codes.isEmpty else { throw CalibrationError.noResponses }
+            return ResponseMatrix(itemCount: itemCount, offsets: offsets, codes: codes, respondents: respondents, correctCounts: correct)
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import FluentKit
 import Foundation
 import Persistence
 import QianxueCore
@@ -37,28 +36,21 @@ extension AssessmentService {
     /// with at least `minimumResponses` scored responses is estimated; the rest keep theirs.
     /// Unless `dryRun`, the new parameters are appended to `assessment_item_parameters` — earlier
     /// rows stay as they were — and this service, and other gateways within a minute, score with them.
-    public func calibrate(minimumResponses: Int = 200, calibration: Calibration = Calibration(), dryRun: Bool = false) async throws -> CalibrationReport {
+    /// The responses are read `batchSize` rows a statement and kept packed (`ScoredResponses`).
+    public func calibrate(minimumResponses: Int = 200, calibration: Calibration = Calibration(), dryRun: Bool = false,
+                          batchSize: Int = 20_000) async throws -> CalibrationReport {
         guard minimumResponses >= 1 else { throw AppError.validation("the minimum number of responses is at least 1", field: "minimumResponses") }
-        let rows = try await ResponseModel.query(on: database.db)
-            .join(AttemptModel.self, on: \ResponseModel.$attemptID == \AttemptModel.$id)
-            .filter(AttemptModel.self, \.$status == AttemptStatus.finished.rawValue)
-            .filter(\.$correct != nil)
-            .all()
-        var counts: [String: Int] = [:]
-        for r in rows { counts[r.itemID, default: 0] += 1 }
+        guard batchSize >= 1 else { throw AppError.validation("the batch size is at least 1", field: "batchSize") }
+        let counts = try await ScoredResponses.counts(on: database.sql)
         let columns = counts.filter { $0.value >= minimumResponses && items.bank.item(id: $0.key) != nil }.keys.sorted()
         let tooFew = counts.filter { $0.value < minimumResponses }.sorted { $0.key < $1.key }.map { (id: $0.key, responses: $0.value) }
         guard !columns.isEmpty else {
             throw AppError.conflict("no item has \(minimumResponses) scored responses yet (most: \(counts.values.max() ?? 0)); nothing to calibrate")
         }
         let column = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
-        var byAttempt: [UUID: [Bool?]] = [:]
-        for r in rows {
-            guard let j = column[r.itemID], let correct = r.correct else { continue }
-            byAttempt[r.attemptID, default: [Bool?](repeating: nil, count: columns.count)][j] = correct
-        }
+        let matrix = try await ScoredResponses.matrix(columns: column, batchSize: batchSize, on: database.sql)
         let start = columns.map { items.parameters(of: $0)! }
-        let result = try calibration.calibrate(responses: Array(byAttempt.values), start: start)
+        let result = try calibration.calibrate(matrix, start: start)
         let fit = Dictionary(uniqueKeysWithValues: result.fit.map { ($0.item, $0) })
         let misfit = Set(result.misfit.map(\.item))
         let at = now()
@@ -72,8 +64,8 @@ extension AssessmentService {
             }, on: database)
         }
         if !dryRun { live.replace(try items.recalibrated(Dictionary(uniqueKeysWithValues: report.map { ($0.id, $0.after) }))) }
-        logger.info("calibrated \(columns.count) items on \(byAttempt.count) attempts; \(misfit.count) misfitting")
-        return CalibrationReport(calibratedAt: at, examinees: byAttempt.count, cycles: result.cycles, converged: result.converged,
+        logger.info("calibrated \(columns.count) items on \(matrix.examineeCount) attempts; \(misfit.count) misfitting")
+        return CalibrationReport(calibratedAt: at, examinees: matrix.examineeCount, cycles: result.cycles, converged: result.converged,
                                  logLikelihood: result.logLikelihood, items: report, tooFewResponses: tooFew, recorded: !dryRun)
     }
 }
