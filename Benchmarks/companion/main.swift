@@ -12,14 +12,15 @@ import SQLKit
 // 10 ms at p95 on PostgreSQL and under 25 ms on SQLite; report the highest load that still holds).
 //
 //   swift run -c release companion-bench [--rates 10,20,30,50,100,200] [--interval 4] [--seconds 25]
-//                                        [--direct-seconds 5] [--class-size 50] [--lesson jr-ai-and-jobs]
+//                                        [--direct-seconds 5] [--class-size 50] [--lesson jr-ai-and-jobs] [--ledger-in-turn]
 //   DATABASE_URL=postgres://… swift run -c release companion-bench …   (PostgreSQL; else a temporary SQLite)
 //
 // The platform is opened as the server opens it (migrations, registry, curriculum, ledger, quotas);
-// the inference path is the real one (safety screens, scheduler with 1,000 slots, ledger) over a
-// provider that answers at once. Each step seeds fresh students (rate × interval of them, so
-// nobody nears the daily limit), then offers the load open-loop: first through the provider alone
-// (the direct path), then through `CompanionService.send` with the stream read to its end.
+// the inference path is the real one (safety screens, scheduler with 1,000 slots, the server's
+// ledger written in batches) over a provider that answers at once. Each step seeds fresh students
+// (rate × interval of them, so nobody nears the daily limit), then offers the load open-loop: first
+// through the provider alone (the direct path), then through `CompanionService.send` with the
+// stream read to its end.
 
 struct Options {
     var rates: [Double] = [10, 20, 30, 50, 100, 200]
@@ -33,6 +34,9 @@ struct Options {
     var sqliteSynchronous: String?
     /// Print every statement of the last step with its calls per turn (PostgreSQL with pg_stat_statements).
     var listStatements = false
+    /// A comparison only: write each ledger entry at once, in the turn, as before the ledger was
+    /// batched (sessions 4–8 measured that way); the server batches.
+    var ledgerInTurn = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -47,6 +51,7 @@ struct Options {
             case "--root": root = args.next() ?? root
             case "--sqlite-synchronous": sqliteSynchronous = args.next()
             case "--list-statements": listStatements = true
+            case "--ledger-in-turn": ledgerInTurn = true
             default: FileHandle.standardError.write(Data("unknown option \(a)\n".utf8)); exit(2)
             }
         }
@@ -91,8 +96,12 @@ if let mode = options.sqliteSynchronous, !platform.database.isPostgres {
 var schedulerSettings = SchedulerSettings()
 schedulerSettings.slots = 1_000
 let provider = InstantProvider()
+// The server's ledger and budgets (Platform.open: the ledger written in batches, budgets counting
+// what waits to be written), around a provider that answers at once.
+let ledger: (any InferenceLedger)? = options.ledgerInTurn ? SQLInferenceLedger(database: platform.database) : platform.inference.service.ledger
 let inference = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: schedulerSettings),
-                                 ledger: SQLInferenceLedger(database: platform.database), quotas: InferenceQuotas(database: platform.database))
+                                 ledger: ledger, quotas: platform.inference.service.quotas)
+if options.ledgerInTurn { note("comparison: each ledger entry written in its turn (SQLInferenceLedger), not in batches") }
 let companion = CompanionService(database: platform.database, registry: platform.registry, curriculum: platform.curriculum,
                                  inference: inference, audit: platform.audit,
                                  attemptsInProgress: { try await platform.assessment.hasAttemptInProgress($0) })
@@ -100,8 +109,10 @@ let seeder = try await Seeder.school(platform.registry, companion: companion, le
 let directRequest = ChatRequest(messages: [ChatMessage(.system, String(repeating: "你是一位初中学习伙伴。", count: 40)),
                                           ChatMessage(.user, questions[0])], maxCompletionTokens: 512)
 
-/// Companion replies and ledger entries stored so far (every turn that ends with `done` must add one of each).
+/// Companion replies and ledger entries stored so far (every turn that ends with `done` must add one
+/// of each; the ledger's waiting batch is written first).
 func stored() async throws -> (replies: Int, ledger: Int) {
+    await platform.inference.flushLedger()
     func count(_ q: SQLQueryString) async throws -> Int {
         try await platform.database.sql.raw(q).first()?.decode(column: "n", as: Int.self) ?? 0
     }
