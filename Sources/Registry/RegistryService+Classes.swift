@@ -129,26 +129,20 @@ extension RegistryService {
         }
     }
 
-    /// The classes a user is a member of and everyone in them, as `memberNames` gives them, in one
-    /// query (the companion asks on every turn).
-    public func classesAndMembers(of userID: UUID) async throws -> (classes: Set<UUID>, members: [(id: UUID, name: String, role: Role)]) {
+    /// Everyone in the classes a user is a member of (the user too), as `memberNames` gives them —
+    /// each once, by name then id — in one query. The companion asks on every turn: each person is
+    /// read once (not once per shared class) and sorted here, not by the database's collation.
+    public func classmates(of userID: UUID) async throws -> [(id: UUID, name: String, role: Role)] {
         let rows = try await database.sql.raw("""
-            SELECT m.class_id, u.id, u.display_name, u.role FROM \(ident: MembershipModel.schema) m
-            JOIN \(ident: UserModel.schema) u ON u.id = m.user_id
-            WHERE m.class_id IN (SELECT class_id FROM \(ident: MembershipModel.schema) WHERE user_id = \(bind: userID))
-            ORDER BY u.display_name, u.id
+            SELECT u.id, u.display_name, u.role FROM \(ident: UserModel.schema) u
+            WHERE u.id IN (SELECT m.user_id FROM \(ident: MembershipModel.schema) m WHERE m.class_id IN (\(Self.classIDsQuery(of: userID))))
             """).all()
-        var classes: Set<UUID> = []
-        var seen: Set<UUID> = []
-        var members: [(id: UUID, name: String, role: Role)] = []
-        for row in rows {
-            classes.insert(try row.decode(column: "class_id", as: UUID.self))
-            let id = try row.decode(column: "id", as: UUID.self)
-            guard !seen.contains(id), let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { continue }
-            seen.insert(id)
-            members.append((id, try row.decode(column: "display_name", as: String.self), role))
+        var members: [(id: UUID, name: String, role: Role)] = try rows.compactMap { row in
+            guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            return (try row.decode(column: "id", as: UUID.self), try row.decode(column: "display_name", as: String.self), role)
         }
-        return (classes, members)
+        members.sort { a, b in a.name != b.name ? a.name < b.name : a.id.uuidString < b.id.uuidString }
+        return members
     }
 
     /// Display names by user id.

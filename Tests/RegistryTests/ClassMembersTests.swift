@@ -4,11 +4,11 @@ import Registry
 import Testing
 import TestSupport
 
-/// `classesAndMembers` (the companion's one query per turn for the names it redacts) answers what
+/// `classmates` (the companion's one query per turn for the names it redacts) answers what
 /// `classIDs` and `memberNames` answer together.
 @Suite struct ClassMembersTests {
     @Test(arguments: TestDatabase.engines)
-    func classesAndMembersAgreeWithClassIDsAndMemberNames(engine: DatabaseEngine) async throws {
+    func classmatesAgreeWithClassIDsAndMemberNames(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { f in
             // given: the student in a second class of the school, with another student and the teacher in it too
             let second = try await f.registry.createClass(schoolID: f.zunyiSchool.id, grade: "7", name: "7-5")
@@ -17,17 +17,18 @@ import TestSupport
             try await f.registry.addMember(classID: second.id, userID: f.zunyiTeacher.id, role: .teacher)
 
             // when
-            let both = try await f.registry.classesAndMembers(of: f.zunyiStudent.id)
+            let members = try await f.registry.classmates(of: f.zunyiStudent.id)
 
-            // then: both classes; the teacher (in both) once; nobody of the other school
-            #expect(both.classes == [f.zunyiClass.id, second.id])
-            #expect(both.classes == (try await f.registry.classIDs(of: f.zunyiStudent.id)))
-            let expected = try await f.registry.memberNames(ofClasses: both.classes)
-            #expect(both.members.map(\.id) == expected.map(\.id))
-            #expect(both.members.map(\.name) == expected.map(\.name))
-            #expect(both.members.map(\.role) == expected.map(\.role))
-            #expect(Set(both.members.map(\.id)) == [f.zunyiStudent.id, f.zunyiOtherStudent.id, f.zunyiTeacher.id])
-            #expect(both.members.filter { $0.id == f.zunyiTeacher.id }.count == 1)
+            // then: everyone of both classes in memberNames' order; the teacher (in both) once;
+            // nobody of the other school
+            let classes = try await f.registry.classIDs(of: f.zunyiStudent.id)
+            #expect(classes == [f.zunyiClass.id, second.id])
+            let expected = try await f.registry.memberNames(ofClasses: classes)
+            #expect(members.map(\.id) == expected.map(\.id))
+            #expect(members.map(\.name) == expected.map(\.name))
+            #expect(members.map(\.role) == expected.map(\.role))
+            #expect(Set(members.map(\.id)) == [f.zunyiStudent.id, f.zunyiOtherStudent.id, f.zunyiTeacher.id])
+            #expect(members.filter { $0.id == f.zunyiTeacher.id }.count == 1)
         }
     }
 
@@ -44,8 +45,8 @@ import TestSupport
             }
 
             // when: asked twice
-            let once = try await f.registry.classesAndMembers(of: f.zunyiStudent.id).members.map(\.id)
-            let again = try await f.registry.classesAndMembers(of: f.zunyiStudent.id).members
+            let once = try await f.registry.classmates(of: f.zunyiStudent.id).map(\.id)
+            let again = try await f.registry.classmates(of: f.zunyiStudent.id)
 
             // then: the same order, sorted by name
             #expect(once == again.map(\.id))
@@ -54,11 +55,10 @@ import TestSupport
     }
 
     @Test(arguments: TestDatabase.engines)
-    func aUserInNoClassHasNoClassesAndNobodyToRedact(engine: DatabaseEngine) async throws {
+    func aUserInNoClassHasNobodyToRedact(engine: DatabaseEngine) async throws {
         try await RegistryFixture.with(engine) { f in
-            let none = try await f.registry.classesAndMembers(of: f.zunyiOtherStudent.id)
-            #expect(none.classes.isEmpty)
-            #expect(none.members.isEmpty)
+            let none = try await f.registry.classmates(of: f.zunyiOtherStudent.id)
+            #expect(none.isEmpty)
         }
     }
 }

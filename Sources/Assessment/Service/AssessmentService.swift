@@ -5,6 +5,7 @@ import Logging
 import Persistence
 import QianxueCore
 import Registry
+import SQLKit
 
 /// Students' AI-literacy assessment: attempts at adaptive tests and fixed forms over the reviewed
 /// item bank, results as literacy profiles, class summaries, and the windows in which classes sit it.
@@ -49,9 +50,12 @@ public struct AssessmentService: Sendable {
     }
 
     /// Whether the student has an attempt in progress (the learning companion is locked meanwhile).
+    /// Every companion turn asks: one row of one constant at most, not the attempt read as a model.
     public func hasAttemptInProgress(_ student: UUID) async throws -> Bool {
-        try await AttemptModel.query(on: database.db).filter(\.$studentID == student)
-            .filter(\.$status == AttemptStatus.inProgress.rawValue).first() != nil
+        try await database.sql.raw("""
+            SELECT 1 AS one FROM \(ident: AttemptModel.schema)
+            WHERE student_id = \(bind: student) AND status = \(bind: AttemptStatus.inProgress.rawValue) LIMIT 1
+            """).first() != nil
     }
 }
 

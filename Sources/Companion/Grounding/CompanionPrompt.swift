@@ -100,12 +100,12 @@ enum CompanionPrompt {
         }
     }
 
-    /// The lesson's sections that best match the student's message, as grounding passages (at most `limit`).
-    static func passages(for question: String, in lesson: Lesson, limit: Int = 3) -> [GroundingPassage] {
-        let sections = lesson.sections.filter { $0.heading != "教师提示" && !$0.text.isEmpty }
+    /// The lesson's sections that best match the student's message, as grounding passages (at most
+    /// `limit`). `sections` are the lesson's groundable sections with their terms (`SectionTerms`).
+    static func passages(for question: String, in lesson: Lesson, sections: [SectionTerms.Section], limit: Int = 3) -> [GroundingPassage] {
         let terms = Set(TextTerms.keys(TextTerms.scalars(question)))
         let scored = sections.map { s -> (Lesson.Section, Int) in
-            (s, Set(TextTerms.keys(TextTerms.scalars(s.heading + s.text))).intersection(terms).count)
+            (s.section, s.terms.intersection(terms).count)
         }
         let chosen = scored.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
         return chosen.map { GroundingPassage(source: "\(lesson.slug)#\($0.heading)", title: $0.heading, text: String($0.text.prefix(600))) }
@@ -139,5 +139,24 @@ final class ForbiddenPhrases: Sendable {
         let phrases = CompanionPrompt.forbidden(in: lesson, rules: rules)
         made.withLock { $0[key] = phrases }
         return phrases
+    }
+}
+
+/// A lesson's sections that grounding may quote, each with its search terms, made once per
+/// lesson: every turn scores them against the student's message.
+final class SectionTerms: Sendable {
+    struct Section: Sendable {
+        let section: Lesson.Section
+        let terms: Set<UInt64>
+    }
+
+    private let made = Mutex<[String: [Section]]>([:])
+
+    func sections(of lesson: Lesson) -> [Section] {
+        if let known = made.withLock({ $0[lesson.slug] }) { return known }
+        let sections = lesson.sections.filter { $0.heading != "教师提示" && !$0.text.isEmpty }
+            .map { Section(section: $0, terms: Set(TextTerms.keys(TextTerms.scalars($0.heading + $0.text)))) }
+        made.withLock { $0[lesson.slug] = sections }
+        return sections
     }
 }

@@ -20,24 +20,24 @@ extension CompanionService {
     public func send(_ sessionID: UUID, content: String, by p: Principal) async throws -> Turn {
         try p.require(.student, to: "talk to the learning companion")
         // What needs nothing but the request is read side by side (on PostgreSQL each on a
-        // connection of its own): the session, the student, their classes with everyone in them,
-        // the conversation so far, whether an assessment is under way, and the policy's inputs.
+        // connection of its own): the session with the student, their classes with everyone in
+        // them, the conversation so far, whether an assessment is under way, and the policy's inputs.
         let instant = now()
-        async let sessionRead = turnSession(sessionID)
-        async let studentRead = registry.user(p.userID)
-        async let classesRead = registry.classesAndMembers(of: p.userID)
+        async let sessionRead = turnSession(sessionID, student: p.userID)
+        async let classmatesRead = registry.classmates(of: p.userID)
         async let historyRead = recentMessages(of: sessionID, limit: 60)
         async let assessmentRead = attemptsInProgress(p.userID)
         async let policyRead = policyInputs(student: p.userID, at: instant)
-        guard let m = try await sessionRead, m.studentID == p.userID else { throw AppError.notFound("session \(sessionID)") }
+        let (session, studentRow) = try await sessionRead
+        guard let m = session, m.studentID == p.userID else { throw AppError.notFound("session \(sessionID)") }
         guard m.status == SessionRecord.Status.open.rawValue else { throw AppError.conflict("this session is closed; open a new one") }
         let text = try Self.checked(content)
-        guard let student = try await studentRead else { throw AppError.notFound("user \(p.userID)") }
+        guard let student = studentRow else { throw AppError.notFound("user \(p.userID)") }
         let inputs = try await policyRead
         let grant = try grant(for: student, inputs: inputs, assignmentMode: m.assignmentMode,
                               assessmentInProgress: try await assessmentRead, at: instant)
         let meterRead = inputs.meter
-        let (_, members) = try await classesRead
+        let members = try await classmatesRead
         let lesson = try lesson(m.lessonSlug, field: "lessonSlug")
         let history = try await historyRead
         let names = Self.namesToRedact(forStudent: student.id, members: members)
@@ -46,7 +46,8 @@ extension CompanionService {
         var job = ChatJob(
             messages: Self.conversation(system: CompanionPrompt.system(lesson: lesson, band: band, grant: grant),
                                         history: history, newest: text),
-            maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson), names: names,
+            maxCompletionTokens: 512, passages: CompanionPrompt.passages(for: text, in: lesson, sections: sectionTerms.sections(of: lesson)),
+            names: names,
             forbidden: forbiddenPhrases.phrases(in: lesson, rules: CompanionPrompt.rules(band: band, grant: grant)),
             ticket: InferenceTicket(user: student.id, school: m.schoolID, priority: .studentInteractive,
                                     estimatedTokens: 512 + text.count, exclusive: true),
@@ -55,11 +56,18 @@ extension CompanionService {
         // The inference path refuses first (a reply of this student still streaming or not yet
         // stored, a full queue, a spent budget): then nothing of the turn is stored or counted.
         guard turnsUnderWay.begin(student.id) else { throw SchedulerError.streamInProgress }
-        let events: AsyncStream<ChatEvent>
+        let (events, continuation) = AsyncStream.makeStream(of: ChatEvent.self)
+        let answer: Task<Void, Never>
+        do {
+            answer = try await inference.start(job, into: ReplySink(continuation: continuation))
+        } catch {
+            turnsUnderWay.end(student.id)
+            throw error
+        }
+        continuation.onTermination = { _ in answer.cancel() }
         let studentMessage = MessageModel()
         let meter: UsageMeter
         do {
-            events = try await inference.start(job)
             // The meter, the message and the session's last activity together: one commit.
             studentMessage.sessionID = sessionID
             studentMessage.role = MessageRecord.Role.student.rawValue
@@ -68,6 +76,11 @@ extension CompanionService {
             studentMessage.createdAt = instant
             meter = try await storeStudentTurn(studentMessage, student: student.id, school: m.schoolID, at: instant, read: meterRead)
         } catch {
+            // The model has started: stop it now (read by nobody, it would hold the student's
+            // slot and spend tokens) rather than leave that to the release of its stream, which
+            // cancels it only where AsyncStream cancels on release.
+            answer.cancel()
+            continuation.finish()
             turnsUnderWay.end(student.id)
             throw error
         }
@@ -76,6 +89,14 @@ extension CompanionService {
         let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
         return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
                     breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
+    }
+
+    /// The reply's events into the stream the turn hands on (`StoredTurn` reads it).
+    struct ReplySink: ChatEventSink {
+        let continuation: AsyncStream<ChatEvent>.Continuation
+
+        func send(_ event: ChatEvent) { continuation.yield(event) }
+        func finish() { continuation.finish() }
     }
 
     /// What a turn needs of its session, with its assignment's companion mode.
@@ -88,18 +109,24 @@ extension CompanionService {
         let assignmentMode: CompanionMode?
     }
 
-    /// The session and its assignment's mode in one query.
-    func turnSession(_ id: UUID) async throws -> TurnSession? {
-        let row = try await database.sql.raw("""
-            SELECT s.student_id, s.school_id, s.status, s.lesson_slug, a.companion_mode
-            FROM \(ident: SessionModel.schema) s LEFT JOIN \(ident: AssignmentModel.schema) a ON a.id = s.assignment_id
-            WHERE s.id = \(bind: id)
-            """).first()
-        return try row.map { row in
-            TurnSession(studentID: try row.decode(column: "student_id", as: UUID.self), schoolID: try row.decode(column: "school_id", as: UUID.self),
-                        status: try row.decode(column: "status", as: String.self), lessonSlug: try row.decode(column: "lesson_slug", as: String.self),
-                        assignmentMode: try row.decode(column: "companion_mode", as: String?.self).map { CompanionMode(rawValue: $0) ?? .guided })
-        }
+    /// The session with its assignment's mode, and the student, in one query (nil for what is not
+    /// stored; the session also when the student is not).
+    func turnSession(_ id: UUID, student: UUID) async throws -> (session: TurnSession?, student: UserRecord?) {
+        guard let row = try await database.sql.raw("""
+            SELECT \(RegistryService.userColumns(alias: "u")), s.student_id, s.school_id AS session_school_id, s.status, s.lesson_slug,
+                   a.companion_mode
+            FROM \(ident: RegistryService.usersTable) u
+            LEFT JOIN \(ident: SessionModel.schema) s ON s.id = \(bind: id)
+            LEFT JOIN \(ident: AssignmentModel.schema) a ON a.id = s.assignment_id
+            WHERE u.id = \(bind: student)
+            """).first() else { return (nil, nil) }
+        let user = try RegistryService.user(row: row)
+        guard let sessionStudent = try row.decode(column: "student_id", as: UUID?.self) else { return (nil, user) }
+        let session = TurnSession(
+            studentID: sessionStudent, schoolID: try row.decode(column: "session_school_id", as: UUID.self),
+            status: try row.decode(column: "status", as: String.self), lessonSlug: try row.decode(column: "lesson_slug", as: String.self),
+            assignmentMode: try row.decode(column: "companion_mode", as: String?.self).map { CompanionMode(rawValue: $0) ?? .guided })
+        return (session, user)
     }
 
     /// One earlier message of a conversation, as the prompt needs it.

@@ -26,6 +26,8 @@ public struct CompanionService: Sendable {
     public let alerts: AlertWebhook?
     /// What replies must not contain, by lesson and rules (made once each).
     let forbiddenPhrases = ForbiddenPhrases()
+    /// The sections grounding may quote, with their search terms, by lesson (made once each).
+    let sectionTerms = SectionTerms()
     /// Students whose reply is not stored yet (their next message is refused until it is).
     let turnsUnderWay = TurnsUnderWay()
 
