@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
     public var admissionWait: Duration = .milliseconds(500)
     /// Serves the bare `/bench/plain` JSON route used by the gateway benchmark.
     public var benchmarkRoutes = false
+    /// How often `serve` measures the wait for a pooled database connection (`probePoolWaits`); nil: never.
+    public var poolWaitProbe: Duration?
     public var tokenLifetime: TimeInterval = 12 * 3600
     /// The curriculum folder the server loads and checks at start-up.
     public var curriculumPath = "./Curriculum"
@@ -107,6 +109,7 @@ extension AppConfig {
         .init(env: "QIANXUE_ADMISSION_WAIT", flag: nil, defaultValue: "0.5", meaning: "seconds a request may wait for one of those places"),
         .init(env: "QIANXUE_ASSISTANT_LESSON_CHARACTERS", flag: nil, defaultValue: "400", meaning: "characters of lesson text in a teacher-assistant prompt (200–50000; about one token each: raise it for an endpoint with a larger context)"),
         .init(env: "QIANXUE_BENCH_ROUTES", flag: nil, defaultValue: "false", meaning: "serve the bare /bench/plain route (benchmarks only; refused in production)"),
+        .init(env: "QIANXUE_DB_POOL_PROBE_MS", flag: nil, defaultValue: "0", meaning: "every so many ms, time a borrow from each database pool; log the waits once a second (diagnosis; 0: off)"),
     ] + retentionSettings
 
     /// Values never printed or logged.
@@ -248,6 +251,12 @@ extension AppConfig {
                 throw ConfigError(key: "QIANXUE_BENCH_ROUTES", problem: "the benchmark route is never served in production")
             }
             c.benchmarkRoutes = b
+        }
+        if let v = text("qianxue.dbPoolProbeMs") {
+            guard let n = Int(v), (0...60_000).contains(n) else {
+                throw ConfigError(key: "QIANXUE_DB_POOL_PROBE_MS", problem: "'\(v)' is not a whole number of milliseconds from 0 (off) to 60000")
+            }
+            c.poolWaitProbe = n > 0 ? .milliseconds(n) : nil
         }
         try parseRetention(reader, into: &c)
         return c

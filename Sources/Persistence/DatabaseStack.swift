@@ -40,7 +40,7 @@ public final class DatabaseStack: Sendable {
     let group: any EventLoopGroup
     /// The database of each event loop, made once: `Databases.database(…)` takes a lock and builds a
     /// new handle on every call, and services ask for one on every query.
-    private let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
+    let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
 
     private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
                  logger: Logger) {

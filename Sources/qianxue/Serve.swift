@@ -60,6 +60,11 @@ struct Serve: AsyncParsableCommand {
         }
         // Which models the endpoint serves: one log line, without holding up start-up.
         Task { await platform.inference.checkAtStartup(logger: logger) }
+        // Asked for by name, the probe's lines show whatever LOG_LEVEL (benchmarks run at warning).
+        var probeLogger = logger
+        probeLogger.logLevel = .info
+        let probe = config.poolWaitProbe.map { interval in Task { [probeLogger] in await platform.database.probePoolWaits(every: interval, logger: probeLogger) } }
+        defer { probe?.cancel() }
         let app = try buildApplication(platform: platform, logger: logger)
         try await app.runService()
     }
