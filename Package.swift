@@ -88,10 +88,6 @@ let package = Package(
                 "QianxueCore", "Persistence",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/safety")],
@@ -101,7 +97,6 @@ let package = Package(
             name: "Companion",
             dependencies: [
                 "QianxueCore", "Persistence", "Inference", "Curriculum", "Registry",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Yams", package: "Yams"),
@@ -152,6 +147,10 @@ let package = Package(
                 "QianxueCore", "Persistence", "Registry", "Curriculum", "Inference",
                 "Companion", "Assistant", "Assessment", "Reports", "QianxueAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -206,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "InferenceTests",
             dependencies: [
-                "Inference", "TestSupport",
+                "Inference", "TestSupport", "Gateway", "QianxueCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -25,6 +25,8 @@ public struct Platform: Sendable {
     public let assistant: AssistantService
     public let reports: ReportsService
     public let idempotency: IdempotencyStore
+    /// The one way out to other servers (inference, moderation, alert webhook), when any is configured.
+    public let outbound: HTTPOutboundTransport?
 
     /// Every module's migrations, in dependency order.
     public static var migrations: MigrationList {
@@ -79,6 +81,8 @@ public struct Platform: Sendable {
         }
         let db: DatabaseStack
         if let database { db = database } else { db = try await DatabaseStack.open(config.database, logger: logger) }
+        let outbound = config.inference != nil || config.moderation != nil || config.alertWebhook != nil
+            ? HTTPOutboundTransport(connectTimeout: config.inferenceSettings.connect) : nil
         do {
             var quiet = logger
             quiet.logLevel = max(logger.logLevel, .warning)
@@ -98,12 +102,12 @@ public struct Platform: Sendable {
             // The ledger is written in batches (BatchedInferenceLedger: a crash loses at most the last
             // batch's rows); budgets count what waits to be written.
             let ledger = BatchedInferenceLedger(store: SQLInferenceLedger(database: db))
-            let inference = InferenceRuntime(endpoint: config.inference, settings: config.inferenceSettings,
+            let inference = InferenceRuntime(endpoint: config.inference, transport: outbound, settings: config.inferenceSettings,
                                              breaker: CircuitBreaker(threshold: config.breakerThreshold, coolDown: config.breakerCoolDown),
                                              scheduler: config.scheduler, ledger: ledger,
                                              quotas: InferenceQuotas(database: db, pending: ledger.pending), moderation: config.moderation,
-                                             moderationTimeout: config.moderationTimeout, alerts: config.alertWebhook != nil)
-            let alerts = inference.http.flatMap { http in config.alertWebhook.map { AlertWebhook(url: $0, http: http, database: db) } }
+                                             moderationTimeout: config.moderationTimeout)
+            let alerts = outbound.flatMap { t in config.alertWebhook.map { AlertWebhook(url: $0, transport: t, database: db) } }
             // The live pool scores with the latest calibration's parameters.
             let assessmentItems = try AssessmentItems(bank: bank, forms: testForms, calibrated: try await ItemParameterHistory.latest(on: db))
             let assessment = AssessmentService(
@@ -119,17 +123,18 @@ public struct Platform: Sendable {
             return Platform(config: config, database: db, audit: audit, accounts: accounts, registry: registry,
                             curriculum: curriculumService, inference: inference, companion: companion, assessment: assessment,
                             assistant: assistant, reports: ReportsService(database: db, audit: audit, registry: registry, now: now),
-                            idempotency: IdempotencyStore(database: db))
+                            idempotency: IdempotencyStore(database: db), outbound: outbound)
         } catch {
+            await outbound?.shutdown()
             if database == nil { await db.shutdown() }
             throw error
         }
     }
 
-    /// Closes what the platform opened: alert deliveries under way, the inference client, then the database pool.
+    /// Closes what the platform opened: alert deliveries under way, the outbound client, then the database pool.
     public func shutdown() async {
         await companion.alerts?.shutdown()
-        await inference.shutdown()
+        await outbound?.shutdown()
         await inference.flushLedger()
         await database.shutdown()
     }

@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import Logging
+import QianxueCore
 
 /// The inference side of a running platform: the provider every caller uses (the endpoint behind
 /// retries, breaker and offline fallback, or the offline provider alone), the endpoint's breaker,
-/// and the one HTTP client, closed at shutdown.
+/// and the way out to the endpoint (the platform's transport; its owner closes it).
 public struct InferenceRuntime: Sendable {
     public enum State: String, Sendable {
         /// No endpoint configured: the offline provider answers.
@@ -21,21 +21,19 @@ public struct InferenceRuntime: Sendable {
     public let moderation: InferenceEndpoint?
     /// The inference path over the provider: safety, scheduler, events.
     public let service: InferenceService
-    /// The one outgoing HTTP client (endpoint, moderation, alert webhook), when any of them is configured.
-    public let http: HTTPClient?
+    /// How the endpoint and the moderation endpoint are reached (Gateway's HTTP client).
+    public let transport: (any OutboundTransport)?
 
-    /// Uses the endpoint when one is configured, else the offline provider. `alerts` asks for the
-    /// HTTP client even without an endpoint (the alert webhook shares it).
-    public init(endpoint: InferenceEndpoint?, settings: OpenAISettings = OpenAISettings(),
+    /// Uses the endpoint when one is configured (and a transport to reach it), else the offline provider.
+    public init(endpoint: InferenceEndpoint?, transport: (any OutboundTransport)?, settings: OpenAISettings = OpenAISettings(),
                 breaker: CircuitBreaker = CircuitBreaker(), scheduler: SchedulerSettings = SchedulerSettings(),
                 ledger: (any InferenceLedger)? = nil, quotas: InferenceQuotas? = nil,
-                moderation: InferenceEndpoint? = nil, moderationTimeout: Duration = .seconds(2), alerts: Bool = false) {
+                moderation: InferenceEndpoint? = nil, moderationTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
-        let http = endpoint != nil || moderation != nil || alerts ? InferenceHTTPClient.make(settings: settings) : nil
-        self.http = http
-        if let endpoint, let http {
+        self.transport = transport
+        if let endpoint, let transport {
             self.breaker = breaker
-            provider = ResilientProvider(primary: OpenAICompatibleProvider(endpoint: endpoint, http: http, settings: settings),
+            provider = ResilientProvider(primary: OpenAICompatibleProvider(endpoint: endpoint, transport: transport, settings: settings),
                                          breaker: breaker)
         } else {
             self.breaker = nil
@@ -43,7 +41,7 @@ public struct InferenceRuntime: Sendable {
         }
         self.moderation = moderation
         service = InferenceService(provider: provider, scheduler: InferenceScheduler(settings: scheduler), ledger: ledger, quotas: quotas,
-                                   moderation: http.flatMap { http in moderation.map { ExternalModeration(endpoint: $0, http: http, timeout: moderationTimeout) } })
+                                   moderation: transport.flatMap { t in moderation.map { ExternalModeration(endpoint: $0, transport: t, timeout: moderationTimeout) } })
     }
 
     public var state: State {
@@ -53,16 +51,12 @@ public struct InferenceRuntime: Sendable {
 
     /// Asks the endpoint for its models and logs one line saying whether the configured one is there.
     public func checkAtStartup(logger: Logger) async {
-        guard let endpoint, let http else { return }
-        let check = await OpenAICompatibleProvider(endpoint: endpoint, http: http).checkModel()
+        guard let endpoint, let transport else { return }
+        let check = await OpenAICompatibleProvider(endpoint: endpoint, transport: transport).checkModel()
         switch check {
         case .found, .serverDefault: logger.info("\(check.logLine)")
         case .missing, .unreachable: logger.warning("\(check.logLine)")
         }
-    }
-
-    public func shutdown() async {
-        try? await http?.shutdown()
     }
 
     /// Stores what the ledger keeps for its next batch (before the usage is read, and at shutdown).

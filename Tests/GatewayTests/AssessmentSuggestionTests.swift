@@ -51,7 +51,7 @@ import TestSupport
                     #expect(try await AssessmentFlowTests().post(client, c.teacherToken, "/v1/assessment/responses/\(UUID())/suggestion", [:])
                         .isProblem(.notFound))
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

@@ -79,13 +79,15 @@ import TestSupport
         }
     }
 
-    /// Whether `condition` holds within 30 seconds (a starved parallel test run delays tasks).
+    /// Whether `condition` holds within 60 seconds. A starved parallel test run can delay the
+    /// batch's write task and this poll alike past the deadline, so the condition is asked once
+    /// more after it.
     func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let end = ContinuousClock.now + .seconds(30)
+        let end = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < end {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return false
+        return try await condition()
     }
 }

@@ -78,7 +78,7 @@ import TestSupport
                     let history = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .get, headers: bearer(token)) { $0 }
                     #expect(!history.text.contains("答案是\(exercise.answer)"))
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

@@ -222,7 +222,7 @@ import TestSupport
                     #expect(ordinary.json["content"] as? String == GullibleEndpoint.honestReply, "\(ordinary.text)")
                     #expect(ordinary.json["finishReason"] as? String == "stop" && ordinary.json["provider"] as? String == "openai-compatible")
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

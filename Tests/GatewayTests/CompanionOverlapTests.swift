@@ -62,7 +62,7 @@ import TestSupport
                     #expect(history.last?["content"] as? String == OneTokenASecondEndpoint.tokens.joined())
                     #expect(!history.contains { $0["content"] as? String == "第二个问题" })
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

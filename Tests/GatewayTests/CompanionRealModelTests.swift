@@ -56,7 +56,7 @@ import TestSupport
                 #expect(body.components(separatedBy: "event: delta").count > 2, "several deltas: \(body.prefix(400))")
                 #expect(body.contains("event: done") && body.contains("\"model\":\"\(RealInference.model)\""))
             }
-            await f.platform.inference.shutdown()
+            await f.platform.outbound?.shutdown()
         }
     }
 }

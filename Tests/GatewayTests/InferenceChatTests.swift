@@ -61,7 +61,7 @@ final class RecordingEndpoint: Sendable {
                     #expect(!received.contains("13812345678") && received.contains("[电话]"))
                     #expect(received.contains("110105194912310021"))
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }
@@ -141,7 +141,7 @@ final class RecordingEndpoint: Sendable {
                 #expect(body.contains("event: done"))
                 #expect(body.contains("\"model\":\"\(RealInference.model)\""))
             }
-            await f.platform.inference.shutdown()
+            await f.platform.outbound?.shutdown()
         }
     }
 }

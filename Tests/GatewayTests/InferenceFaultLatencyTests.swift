@@ -107,7 +107,7 @@ import TestSupport
                     #expect(m1 <= max(m0 * 3, m0 + .milliseconds(30)),
                             "curriculum reads: median \(m0) before, \(m1) during the \(fault.rawValue) fault (\(during.count) samples)")
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

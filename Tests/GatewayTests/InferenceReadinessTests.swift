@@ -33,7 +33,7 @@ import TestSupport
                     #expect(inference?["breaker"] as? String == "open")
                 }
             }
-            await runtime.shutdown()
+            await f.platform.outbound?.shutdown()
         }
     }
 }

@@ -84,7 +84,7 @@ final class OneTokenASecondEndpoint: Sendable {
                     #expect(json?["text"] as? String == OneTokenASecondEndpoint.tokens.joined())
                     #expect(json?["finishReason"] as? String == "stop")
                 }
-                await f.platform.inference.shutdown()
+                await f.platform.outbound?.shutdown()
             }
         }
     }

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import Gateway
 import Foundation
 import NIOCore
 import NIOPosix
@@ -7,7 +7,9 @@ import Testing
 @testable import Inference
 
 /// A server that closes a connection as a request arrives on it, without answering — as llama.cpp's
-/// server does to a keep-alive connection it has finished with — then answers on the next one.
+/// server does to a keep-alive connection it has finished with — then answers on the next one. With
+/// the request unread the close may be a reset (ECONNRESET on the client's read, as seen on the CI
+/// machine) or an orderly end; `reset` forces the first (SO_LINGER 0).
 @Suite struct ClosingEndpointTests {
     /// Closes the first `closing` connections when their first bytes arrive; answers on the others
     /// with one non-streamed completion.
@@ -16,15 +18,24 @@ import Testing
         typealias OutboundOut = ByteBuffer
         let connections: Count
         let closing: Int
+        let reset: Bool
 
-        init(connections: Count, closing: Int) {
+        init(connections: Count, closing: Int, reset: Bool) {
             self.connections = connections
             self.closing = closing
+            self.reset = reset
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let n = connections.value.withLock { $0 }
-            guard n > closing else { context.close(promise: nil); return }
+            guard n > closing else {
+                if reset, let socket = context.channel as? any SocketOptionProvider {
+                    socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+                } else {
+                    context.close(promise: nil)
+                }
+                return
+            }
             let body = #"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"好的"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
             context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: nil)
@@ -37,23 +48,24 @@ import Testing
     }
 
     /// An endpoint on loopback that closes the first `closing` connections.
-    static func endpoint(closing: Int, _ connections: Count) async throws -> any Channel {
+    static func endpoint(closing: Int, reset: Bool = false, _ connections: Count) async throws -> any Channel {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 connections.value.withLock { $0 += 1 }
-                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(connections: connections, closing: closing)) }
+                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(connections: connections, closing: closing, reset: reset)) }
             }
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    @Test func aConnectionClosedAsTheRequestGoesOutIsTriedOnceMoreOnANewOne() async throws {
-        // given an endpoint that closes the first connection on the request's arrival
+    @Test(arguments: [false, true])
+    func aConnectionClosedAsTheRequestGoesOutIsTriedOnceMoreOnANewOne(reset: Bool) async throws {
+        // given an endpoint that closes (or resets) the first connection on the request's arrival
         let connections = Count()
-        let server = try await Self.endpoint(closing: 1, connections)
+        let server = try await Self.endpoint(closing: 1, reset: reset, connections)
         defer { server.close(promise: nil) }
         let port = try #require(server.localAddress?.port)
         let provider = OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "m", apiKey: nil),
-                                                http: OpenAIFaultTests.http, settings: OpenAISettings())
+                                                transport: OpenAIFaultTests.transport, settings: OpenAISettings())
 
         // when a completion is asked for
         let answer = try await provider.complete(ChatRequest(messages: [.init(.user, "hi")], maxCompletionTokens: 8))
@@ -63,13 +75,14 @@ import Testing
         #expect(connections.value.withLock { $0 } == 2)
     }
 
-    @Test func anEndpointThatKeepsClosingIsAConnectionErrorAfterTheSecondTry() async throws {
+    @Test(arguments: [false, true])
+    func anEndpointThatKeepsClosingIsAConnectionErrorAfterTheSecondTry(reset: Bool) async throws {
         let connections = Count()
-        let server = try await Self.endpoint(closing: 100, connections)
+        let server = try await Self.endpoint(closing: 100, reset: reset, connections)
         defer { server.close(promise: nil) }
         let port = try #require(server.localAddress?.port)
         let provider = OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "m", apiKey: nil),
-                                                http: OpenAIFaultTests.http, settings: OpenAISettings())
+                                                transport: OpenAIFaultTests.transport, settings: OpenAISettings())
         await #expect(throws: InferenceError.self) {
             _ = try await provider.complete(ChatRequest(messages: [.init(.user, "hi")], maxCompletionTokens: 8))
         }

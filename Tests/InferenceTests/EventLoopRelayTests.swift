@@ -1,9 +1,10 @@
+import Gateway
 import Foundation
 import Synchronization
 import Testing
 @testable import Inference
 
-/// The endpoint's answer is read on the HTTP client's event loop (`EventStreamDelegate`): wherever
+/// The endpoint's answer is read on the HTTP client's event loop (`EventStreamReceiver`, fed by Gateway's `HTTPOutboundTransport`): wherever
 /// the bytes are cut — inside a character, a `data:` line, a CRLF, the JSON — the same chunks come
 /// out, in order, with the finish reason and the usage.
 @Suite(.serialized) struct EventLoopRelayTests {
@@ -13,7 +14,7 @@ import Testing
         s.idle = .seconds(10)
         s.total = .seconds(30)
         return OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/split/\(size)/v1", model: "m", apiKey: nil),
-                                        http: OpenAIFaultTests.http, settings: s)
+                                        transport: OpenAIFaultTests.transport, settings: s)
     }
 
     @Test func chunkBoundariesAnywhereInTheBytesYieldTheSameChunks() async throws {

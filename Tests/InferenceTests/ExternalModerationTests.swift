@@ -1,3 +1,4 @@
+import Gateway
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -36,7 +37,7 @@ final class ModerationEndpoint: Sendable {
 
 @Suite struct ExternalModerationTests {
     let ticket = InferenceTicket(user: UUID(), school: UUID(), priority: .studentInteractive, estimatedTokens: 100, exclusive: true)
-    static let http = InferenceHTTPClient.make()
+    static let transport = HTTPOutboundTransport()
 
     func collect(_ s: AsyncStream<ChatEvent>) async -> [ChatEvent] {
         var out: [ChatEvent] = []
@@ -45,7 +46,7 @@ final class ModerationEndpoint: Sendable {
     }
 
     @Test func categoriesMapOntoTheScreensWithTheMostSevereFirst() throws {
-        let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:9/v1", model: nil, apiKey: nil), http: Self.http)
+        let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:9/v1", model: nil, apiKey: nil), transport: Self.transport)
         let body = #"{"results":[{"flagged":true,"categories":{"harassment":true,"self-harm":true,"self-harm/intent":true,"hate":false,"unknown/new":true}}]}"#
         let flags = try moderation.flags(from: Array(body.utf8))
         #expect(flags.map(\.ruleID) == ["moderation.self-harm/intent", "moderation.harassment"])
@@ -61,7 +62,7 @@ final class ModerationEndpoint: Sendable {
             let port = client.port!
             let provider = RecordingProvider(["好的。"])
             let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "omni-moderation-latest", apiKey: "k"),
-                                                http: Self.http)
+                                                transport: Self.transport)
             let service = InferenceService(provider: provider, moderation: moderation)
 
             // when a message the shipped lexicon does not flag, with a phone number, is moderated as self-harm intent
@@ -89,7 +90,7 @@ final class ModerationEndpoint: Sendable {
         try await app.testLive { client in
             let provider = RecordingProvider(["好的。"])
             let moderation = ExternalModeration(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(client.port!)/broken/v1", model: nil, apiKey: nil),
-                                                http: Self.http)
+                                                transport: Self.transport)
             let service = InferenceService(provider: provider, moderation: moderation)
             let events = await collect(try await service.start(ChatJob(messages: [.init(.user, "What is a dataset?")], ticket: ticket)))
             #expect(events.contains { if case .done = $0 { true } else { false } })

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import Gateway
 import Foundation
 import Testing
 @testable import Inference
@@ -6,7 +6,7 @@ import Testing
 /// The client against faults a real server will not produce on demand. Serialized: an endless
 /// stream keeps an event loop busy, which would slow the other faults' timings.
 @Suite(.serialized) struct OpenAIFaultTests {
-    static let http = InferenceHTTPClient.make()
+    static let transport = HTTPOutboundTransport()
 
     func provider(_ port: Int, _ fault: String, configure: (inout OpenAISettings) -> Void = { _ in }) throws -> OpenAICompatibleProvider {
         var s = OpenAISettings()
@@ -15,7 +15,7 @@ import Testing
         s.total = .seconds(20)
         configure(&s)
         return OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/\(fault)/v1", model: "smollm2-135m", apiKey: "k"),
-                                        http: Self.http, settings: s)
+                                        transport: Self.transport, settings: s)
     }
 
     /// Text received before the stream ended, and how it ended.

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import Gateway
 import Foundation
 import Testing
 import TestSupport
@@ -8,10 +8,10 @@ import TestSupport
 /// with SmolLM2-135M, started by ops/test).
 @Suite(.enabled(if: RealInference.available, "needs QIANXUE_TEST_INFERENCE_URL (ops/test starts llama-server)"))
 struct OpenAIRealServerTests {
-    static let http = InferenceHTTPClient.make()
+    static let transport = HTTPOutboundTransport()
 
     func provider(model: String = RealInference.model) throws -> OpenAICompatibleProvider {
-        OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: RealInference.baseURL!, model: model, apiKey: nil), http: Self.http)
+        OpenAICompatibleProvider(endpoint: try InferenceEndpoint(baseURL: RealInference.baseURL!, model: model, apiKey: nil), transport: Self.transport)
     }
 
     let hello = ChatRequest(messages: [.init(.system, "You are a helpful assistant."), .init(.user, "Say hello.")],

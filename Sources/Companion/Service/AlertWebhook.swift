@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import FluentKit
 import Foundation
 import Logging
-import NIOCore
 import Persistence
 import QianxueCore
 import Synchronization
@@ -13,7 +11,7 @@ import Synchronization
 /// the attempts run out. Each attempt is counted on the flag.
 public struct AlertWebhook: Sendable {
     public let url: URL
-    let http: HTTPClient
+    let transport: any OutboundTransport
     let database: DatabaseStack
     let logger: Logger
     /// Waits before the second, third … attempt.
@@ -21,10 +19,10 @@ public struct AlertWebhook: Sendable {
     /// Deliveries under way, so that shutting down can stop them before the database closes.
     let running = RunningTasks()
 
-    public init(url: URL, http: HTTPClient, database: DatabaseStack, backoff: [Duration] = [.seconds(2), .seconds(10), .seconds(60)],
+    public init(url: URL, transport: any OutboundTransport, database: DatabaseStack, backoff: [Duration] = [.seconds(2), .seconds(10), .seconds(60)],
                 logger: Logger = Logger(label: "qianxue.alerts")) {
         self.url = url
-        self.http = http
+        self.transport = transport
         self.database = database
         self.backoff = backoff
         self.logger = logger
@@ -65,16 +63,13 @@ public struct AlertWebhook: Sendable {
                     return
                 }
             }
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: data))
+            let request = OutboundRequest(.post, url: url.absoluteString, headers: [(name: "content-type", value: "application/json")],
+                                          body: Array(data))
             var delivered = false
             do {
-                let response = try await http.execute(request, timeout: .seconds(10))
-                _ = try? await response.body.collect(upTo: 1 << 16)
-                delivered = (200..<300).contains(response.status.code)
-                if !delivered { logger.warning("the alert webhook answered \(response.status.code)", metadata: ["flag": "\(flag.id)"]) }
+                let response = try await transport.send(request, timeout: .seconds(10), limit: 1 << 16)
+                delivered = (200..<300).contains(response.status)
+                if !delivered { logger.warning("the alert webhook answered \(response.status)", metadata: ["flag": "\(flag.id)"]) }
             } catch {
                 logger.warning("the alert webhook could not be reached", metadata: ["flag": "\(flag.id)", "error": "\(error)"])
             }

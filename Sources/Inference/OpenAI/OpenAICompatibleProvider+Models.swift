@@ -1,7 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
+import QianxueCore
 
 /// What `GET {base}/models` said about the configured model, for the start-up log line.
 public enum ModelCheck: Sendable, Equatable {
@@ -25,14 +23,13 @@ public enum ModelCheck: Sendable, Equatable {
 extension OpenAICompatibleProvider {
     /// Asks the endpoint which models it serves.
     public func checkModel() async -> ModelCheck {
-        var r = HTTPClientRequest(url: endpoint.baseURL.absoluteString + "/models")
-        if let key = endpoint.apiKey { r.headers.add(name: "authorization", value: "Bearer \(key)") }
+        var headers: [(name: String, value: String)] = [(name: "accept", value: "application/json")]
+        if let key = endpoint.apiKey { headers.append((name: "authorization", value: "Bearer \(key)")) }
         do {
-            let response = try await http.execute(r, timeout: .seconds(10))
-            var body = try await response.body.collect(upTo: 1 << 20)
-            let data = body.readData(length: body.readableBytes) ?? Data()
-            guard response.status == .ok else { return .unreachable("GET /models answered \(response.status.code)") }
-            guard let models = try? JSONDecoder().decode(OpenAIWire.Models.self, from: data) else {
+            let response = try await send(OutboundRequest(.get, url: endpoint.baseURL.absoluteString + "/models", headers: headers),
+                                          timeout: .seconds(10), limit: 1 << 20)
+            guard response.status == 200 else { return .unreachable("GET /models answered \(response.status)") }
+            guard let models = try? JSONDecoder().decode(OpenAIWire.Models.self, from: Data(response.body)) else {
                 return .unreachable("GET /models did not answer an OpenAI model list")
             }
             let ids = models.data.map { $0.id }

@@ -1,23 +1,20 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
-import NIOHTTP1
+import QianxueCore
 
 /// The provider for any OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama, OpenAI):
-/// `POST {base}/chat/completions`, streamed as server-sent events with the usage chunk last. One
-/// shared `HTTPClient` (its connection pool) serves every request.
+/// `POST {base}/chat/completions`, streamed as server-sent events with the usage chunk last. The
+/// platform's one `OutboundTransport` (Gateway's, one connection pool) carries every request.
 public struct OpenAICompatibleProvider: InferenceProvider {
     public let endpoint: InferenceEndpoint
     public let settings: OpenAISettings
-    let http: HTTPClient
+    let transport: any OutboundTransport
 
     public var kind: String { "openai-compatible" }
     public var model: String { endpoint.model ?? "(server default)" }
 
-    public init(endpoint: InferenceEndpoint, http: HTTPClient, settings: OpenAISettings = OpenAISettings()) {
+    public init(endpoint: InferenceEndpoint, transport: any OutboundTransport, settings: OpenAISettings = OpenAISettings()) {
         self.endpoint = endpoint
-        self.http = http
+        self.transport = transport
         self.settings = settings
     }
 
@@ -25,14 +22,14 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         ChunkStream.relaying(self, request)
     }
 
-    /// Reads the endpoint's stream on the HTTP client's event loop (`EventStreamDelegate`) and
+    /// Reads the endpoint's stream as the transport hands it over (`EventStreamReceiver`) and
     /// hands each chunk to `sink` there; a watchdog beside it enforces the first-token, idle and
     /// total deadlines.
     public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         let watchdog = StreamWatchdog(settings: settings)
-        let http = try wireRequest(request, stream: true)
+        let wire = try wireRequest(request, stream: true)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.read(http, into: sink, watchdog: watchdog) }
+            group.addTask { try await self.read(wire, into: sink, watchdog: watchdog) }
             group.addTask { try await watchdog.watch() }
             try await group.next()
             group.cancelAll()
@@ -40,9 +37,10 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        let response = try await send(request, stream: false, deadline: .now() + TimeAmount(settings.total))
-        let body = try await collect(response.body, limit: settings.maxOutputCharacters * 4 + 65_536)
-        guard response.status == .ok else { throw OpenAIWire.error(status: Int(response.status.code), body: body, model: endpoint.model) }
+        let response = try await send(try wireRequest(request, stream: false), timeout: settings.total,
+                                      limit: settings.maxOutputCharacters * 4 + 65_536)
+        let body = response.body
+        guard response.status == 200 else { throw OpenAIWire.error(status: response.status, body: body, model: endpoint.model) }
         guard let c = try? JSONDecoder().decode(OpenAIWire.Completion.self, from: Data(body)) else {
             throw InferenceError.malformed(Self.excerpt(body))
         }
@@ -53,35 +51,20 @@ public struct OpenAICompatibleProvider: InferenceProvider {
 
     // MARK: - Streaming
 
-    private func read(_ request: HTTPClient.Request, into sink: @escaping ChunkSink, watchdog: StreamWatchdog) async throws {
+    private func read(_ request: OutboundRequest, into sink: @escaping ChunkSink, watchdog: StreamWatchdog) async throws {
         var retried = false
         while true {
-            let delegate = EventStreamDelegate(limit: settings.maxOutputCharacters, sink: sink, watchdog: watchdog, model: endpoint.model)
-            let task = http.execute(request: request, delegate: delegate, deadline: .now() + TimeAmount(settings.total))
+            let receiver = EventStreamReceiver(limit: settings.maxOutputCharacters, sink: sink, watchdog: watchdog, model: endpoint.model)
             do {
-                try await withTaskCancellationHandler { try await task.get() } onCancel: { task.cancel() }
-                return
-            } catch is EventStreamDelegate.Stopped {
-                return                                                          // [DONE], or the sink wants no more
+                try await transport.send(request, timeout: settings.total, to: receiver)
+                return                                                          // ended, `[DONE]`, or the sink wants no more
             } catch let e as InferenceError {
                 throw watchdog.sawText ? Self.interrupted(e) : e
-            } catch {
-                if Task.isCancelled { throw CancellationError() }
-                guard !delegate.answered else {
-                    throw watchdog.sawText ? InferenceError.interrupted("\(error)") : InferenceError.connection("\(error)")
-                }
-                switch error as? HTTPClientError {
-                case .some(let e) where e == .remoteConnectionClosed && !retried:
-                    // The pooled connection was closed by the server as the request went out — no
-                    // answer began. llama.cpp's server (cpp-httplib) closes a keep-alive connection
-                    // after a few requests or seconds, sometimes right after a stream ends; the
-                    // request goes once more, on a new connection.
-                    retried = true
-                    continue
-                case .some(let e) where e == .connectTimeout: throw InferenceError.timeout(.connect)
-                case .some(let e) where e == .deadlineExceeded: throw InferenceError.timeout(.total)
-                default: throw InferenceError.connection(String(describing: error))
-                }
+            } catch OutboundError.closedBeforeAnswer where !retried {
+                retried = true                                                  // see `send(_:timeout:limit:)`
+            } catch let e as OutboundError {
+                let error = Self.inferenceError(e)
+                throw watchdog.sawText ? Self.interrupted(error) : error
             }
         }
     }
@@ -126,20 +109,12 @@ public struct OpenAICompatibleProvider: InferenceProvider {
 
     // MARK: - HTTP
 
-    /// The request of a streamed answer, for the delegate API.
-    private func wireRequest(_ request: ChatRequest, stream: Bool) throws -> HTTPClient.Request {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
-        if let key = endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(key)") }
-        do {
-            return try HTTPClient.Request(url: endpoint.baseURL.absoluteString + "/chat/completions", method: .POST, headers: headers,
-                                          body: .byteBuffer(ByteBuffer(bytes: try JSONEncoder().encode(wireBody(request, stream: stream)))))
-        } catch let e as InferenceError {
-            throw e
-        } catch {
-            throw InferenceError.connection(String(describing: error))
-        }
+    /// The request of an answer, streamed or not.
+    private func wireRequest(_ request: ChatRequest, stream: Bool) throws -> OutboundRequest {
+        var headers = [(name: "content-type", value: "application/json"), (name: "accept", value: stream ? "text/event-stream" : "application/json")]
+        if let key = endpoint.apiKey { headers.append((name: "authorization", value: "Bearer \(key)")) }
+        return OutboundRequest(.post, url: endpoint.baseURL.absoluteString + "/chat/completions", headers: headers,
+                               body: Array(try JSONEncoder().encode(wireBody(request, stream: stream))))
     }
 
     private func wireBody(_ request: ChatRequest, stream: Bool) -> OpenAIWire.Request {
@@ -150,41 +125,28 @@ public struct OpenAICompatibleProvider: InferenceProvider {
             temperature: request.temperature, response_format: request.responseFormat)
     }
 
-    private func send(_ request: ChatRequest, stream: Bool, deadline: NIODeadline) async throws -> HTTPClientResponse {
-        var r = HTTPClientRequest(url: endpoint.baseURL.absoluteString + "/chat/completions")
-        r.method = .POST
-        r.headers.add(name: "content-type", value: "application/json")
-        r.headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
-        if let key = endpoint.apiKey { r.headers.add(name: "authorization", value: "Bearer \(key)") }
-        r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(wireBody(request, stream: stream))))
+    /// Sends a request whose whole answer is wanted, once more on a new connection if the first
+    /// closed before an answer began: llama.cpp's server (cpp-httplib) closes a keep-alive
+    /// connection after a few requests or seconds, sometimes right after a stream ends, and such a
+    /// close (or reset) meets the next request going out.
+    func send(_ request: OutboundRequest, timeout: Duration, limit: Int) async throws -> OutboundResponse {
         do {
             do {
-                return try await http.execute(r, deadline: deadline)
-            } catch let e as HTTPClientError where e == .remoteConnectionClosed {
-                // The pooled connection was closed by the server as the request went out — no
-                // answer began. llama.cpp's server (cpp-httplib) closes a keep-alive connection after
-                // a few requests or seconds, sometimes right after a stream ends; the request goes
-                // once more, on a new connection.
-                return try await http.execute(r, deadline: deadline)
+                return try await transport.send(request, timeout: timeout, limit: limit)
+            } catch OutboundError.closedBeforeAnswer {
+                return try await transport.send(request, timeout: timeout, limit: limit)
             }
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch let e as HTTPClientError where e == .connectTimeout {
-            throw InferenceError.timeout(.connect)
-        } catch let e as HTTPClientError where e == .deadlineExceeded {
-            throw InferenceError.timeout(.total)
-        } catch {
-            throw InferenceError.connection(String(describing: error))
+        } catch let e as OutboundError {
+            throw Self.inferenceError(e)
         }
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
-        var out: [UInt8] = []
-        for try await buffer in body {
-            out.append(contentsOf: buffer.readableBytesView.prefix(max(0, limit - out.count)))
-            if out.count >= limit { break }
+    static func inferenceError(_ e: OutboundError) -> InferenceError {
+        switch e {
+        case .connectTimeout: return .timeout(.connect)
+        case .timedOut: return .timeout(.total)
+        case .closedBeforeAnswer(let why), .connection(let why): return .connection(why)
         }
-        return out
     }
 
     static func excerpt(_ body: [UInt8]) -> String {
@@ -194,9 +156,3 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     }
 }
 
-extension TimeAmount {
-    init(_ d: Duration) {
-        let (s, atto) = d.components
-        self = .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
-    }
-}

@@ -1,7 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
+import QianxueCore
 
 /// An optional second opinion on input: an OpenAI-compatible `POST {base}/moderations` endpoint
 /// (`{"model": …, "input": …}` → `results[0].categories`), asked after the shipped screen has
@@ -24,7 +22,7 @@ import NIOFoundationCompat
 /// every lesson, and the shipped screen has already looked at the message.
 public struct ExternalModeration: Sendable {
     public let endpoint: InferenceEndpoint
-    let http: HTTPClient
+    let transport: any OutboundTransport
     public let timeout: Duration
     let lexicon: SafetyLexicon
 
@@ -36,32 +34,29 @@ public struct ExternalModeration: Sendable {
         "harassment": (.bullying, .medium), "hate": (.extremism, .medium), "illicit": (.violence, .low),
     ]
 
-    public init(endpoint: InferenceEndpoint, http: HTTPClient, timeout: Duration = .seconds(2), lexicon: SafetyLexicon = .shipped) {
+    public init(endpoint: InferenceEndpoint, transport: any OutboundTransport, timeout: Duration = .seconds(2), lexicon: SafetyLexicon = .shipped) {
         self.endpoint = endpoint
-        self.http = http
+        self.transport = transport
         self.timeout = timeout
         self.lexicon = lexicon
     }
 
     /// The flags the endpoint raises for `text` (already redacted), most severe first.
     public func check(_ text: String) async throws -> [SafetyFlag] {
-        var r = HTTPClientRequest(url: endpoint.baseURL.absoluteString + "/moderations")
-        r.method = .POST
-        r.headers.add(name: "content-type", value: "application/json")
-        if let key = endpoint.apiKey { r.headers.add(name: "authorization", value: "Bearer \(key)") }
+        var headers = [(name: "content-type", value: "application/json")]
+        if let key = endpoint.apiKey { headers.append((name: "authorization", value: "Bearer \(key)")) }
         var body: [String: String] = ["input": text]
         if let model = endpoint.model { body["model"] = model }
-        r.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        let response: HTTPClientResponse
+        let request = OutboundRequest(.post, url: endpoint.baseURL.absoluteString + "/moderations", headers: headers,
+                                      body: Array(try JSONEncoder().encode(body)))
+        let response: OutboundResponse
         do {
-            response = try await http.execute(r, timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))
-        } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
-            throw InferenceError.timeout(.total)
-        } catch {
-            throw InferenceError.connection(String(describing: error))
+            response = try await transport.send(request, timeout: timeout, limit: 1 << 20)
+        } catch let e as OutboundError {
+            throw OpenAICompatibleProvider.inferenceError(e)
         }
-        let bytes = Array(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard response.status == .ok else { throw OpenAIWire.error(status: Int(response.status.code), body: bytes, model: endpoint.model) }
+        let bytes = response.body
+        guard response.status == 200 else { throw OpenAIWire.error(status: response.status, body: bytes, model: endpoint.model) }
         return try flags(from: bytes)
     }
 

@@ -1,22 +1,14 @@
-import AsyncHTTPClient
-import Foundation
-import NIOCore
-import NIOHTTP1
+import QianxueCore
 
-/// Reads one streamed answer on the HTTP client's event loop: AsyncHTTPClient hands each body part
-/// to `didReceiveBodyPart` on the connection's loop, and the SSE parser, the chunk scanner and the
-/// sink (output screen, names restored, the caller's frame written) run right there — no task is
-/// woken per chunk between the endpoint's socket and the caller's. A part may end anywhere, even
-/// inside a UTF-8 sequence or a `data:` line; the parser keeps what it has not finished.
+/// Reads one streamed answer as the transport hands it over — on the HTTP client's event loop: the
+/// SSE parser, the chunk scanner and the sink (output screen, names restored, the caller's frame
+/// written) run right there, no task is woken per chunk between the endpoint's socket and the
+/// caller's. A piece may end anywhere, even inside a UTF-8 sequence or a `data:` line; the parser
+/// keeps what it has not finished.
 ///
-/// Only the connection's event loop calls it (AsyncHTTPClient calls a delegate from one loop in
-/// turn), so its state needs no lock; it is `@unchecked Sendable` because the protocol is not.
-final class EventStreamDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = Void
-
-    /// Why reading stopped early without an error: the sink wanted no more.
-    struct Stopped: Error {}
-
+/// The transport calls it one call at a time (`OutboundReceiver`), so its state needs no lock; it
+/// is `@unchecked Sendable` for that reason.
+final class EventStreamReceiver: OutboundReceiver, @unchecked Sendable {
     private enum Mode {
         /// Waiting for the response head.
         case head
@@ -29,11 +21,6 @@ final class EventStreamDelegate: HTTPClientResponseDelegate, @unchecked Sendable
     }
 
     private var mode = Mode.head
-    /// The response head arrived (before it, a closed connection may be retried: no answer began).
-    var answered: Bool {
-        if case .head = mode { return false }
-        return true
-    }
     private var parser = SSEParser()
     private var state: OpenAICompatibleProvider.StreamState
     private var body: [UInt8] = []
@@ -48,45 +35,40 @@ final class EventStreamDelegate: HTTPClientResponseDelegate, @unchecked Sendable
         self.model = model
     }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    func head(status: Int, contentType: String) throws {
         watchdog.touch()
-        if head.status != .ok {
-            mode = .errorBody(status: Int(head.status.code))
+        if status != 200 {
+            mode = .errorBody(status: status)
         } else {
-            let type = head.headers.first(name: "content-type")?.lowercased() ?? ""
+            let type = contentType
             mode = type.contains("text/event-stream") || type.contains("json") || type.isEmpty ? .events : .wrongType(type)
         }
-        return task.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func body(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
         watchdog.touch()
         switch mode {
         case .events:
-            do {
-                try parser.feed(buffer.readableBytesView) { payload in
-                    if !state.done { try state.handle(payload, sink: sink, watchdog: watchdog) }
-                }
-            } catch {
-                return task.eventLoop.makeFailedFuture(error)
+            try parser.feed(bytes) { payload in
+                if !state.done { try state.handle(payload, sink: sink, watchdog: watchdog) }
             }
             // `[DONE]`, or the sink wants no more: stop reading (the connection is closed).
-            if state.done { return task.eventLoop.makeFailedFuture(Stopped()) }
+            return !state.done
         case .errorBody:
-            keep(buffer, limit: 65_536)
+            keep(bytes, limit: 65_536)
         case .wrongType:
-            keep(buffer, limit: 4_096)
+            keep(bytes, limit: 4_096)
         case .head:
             break
         }
-        return task.eventLoop.makeSucceededVoidFuture()
+        return true
     }
 
-    private func keep(_ buffer: ByteBuffer, limit: Int) {
-        body.append(contentsOf: buffer.readableBytesView.prefix(max(0, limit - body.count)))
+    private func keep(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
+        body.append(contentsOf: bytes.prefix(max(0, limit - body.count)))
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    func end() throws {
         switch mode {
         case .errorBody(let status):
             throw OpenAIWire.error(status: status, body: body, model: model)
