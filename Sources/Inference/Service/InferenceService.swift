@@ -126,20 +126,23 @@ public struct InferenceService: Sendable {
             failure = e
         } catch {
             let s = relay.snapshot
-            await scheduler.release(lease, tokensUsed: s.usage?.total)
             await record(job, s, duration: .now - relay.started, outcome: .cancelled, decisions: inputDecisions)
+            await scheduler.release(lease, tokensUsed: s.usage?.total)
             return
         }
+        // The ledger first, then the slot: a request that takes the slot next sees these tokens in
+        // its school's budget (the batched ledger records in memory, so the slot is not held longer).
         let s = relay.snapshot
-        await scheduler.release(lease, tokensUsed: s.usage?.total)
         if let failure {
             await record(job, s, duration: .now - relay.started, outcome: .failed, decisions: inputDecisions)
+            await scheduler.release(lease, tokensUsed: s.usage?.total)
             out.send(.error(failure))
             return
         }
         if let firstToken = s.firstToken { firstTokens.add(milliseconds: Double(firstToken / .microseconds(1)) / 1000) }
         await record(job, s, duration: .now - relay.started, outcome: s.finish == "content_filter" ? .stopped : .completed,
                      decisions: inputDecisions)
+        await scheduler.release(lease, tokensUsed: s.usage?.total)
         out.send(.done(ChatDone(messageID: UUID.random(), text: s.sent, usage: s.usage, provider: s.provider, model: s.model,
                                 finishReason: s.finish, firstTokenAfter: s.firstToken, waited: lease.waited)))
     }
