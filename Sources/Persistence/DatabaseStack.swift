@@ -38,15 +38,22 @@ public final class DatabaseStack: Sendable {
     let databases: Databases
     private let logger: Logger
     let group: any EventLoopGroup
+    /// The threads that run SQLite's blocking calls: one per SQLite stack (its one connection runs
+    /// one statement at a time), not the process's shared `NIOThreadPool.singleton` — one thread a
+    /// core, where every SQLite database of the process queued behind every other's statements
+    /// (in ops/test's parallel phase a test's own connection then waited past the pool's 60 s).
+    /// nil for PostgreSQL.
+    private let threadPool: NIOThreadPool?
     /// The database of each event loop, made once: `Databases.database(…)` takes a lock and builds a
     /// new handle on every call, and services ask for one on every query.
     let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
 
     private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
-                 logger: Logger) {
+                 threadPool: NIOThreadPool?, logger: Logger) {
         self.location = location
         self.databases = databases
         self.group = group
+        self.threadPool = threadPool
         self.logger = logger
         var made: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)] = [:]
         for loop in group.makeIterator() {
@@ -69,12 +76,16 @@ public final class DatabaseStack: Sendable {
         // SQLite takes one writer at a time: one connection (one event loop) per process keeps
         // in-process writers from busy-waiting on each other's locks on the thread pool.
         let group: any EventLoopGroup
+        let threadPool: NIOThreadPool?
         if case .sqlite = location {
             group = Self.sqliteGroup
+            threadPool = NIOThreadPool(numberOfThreads: 1)
+            threadPool?.start()
         } else {
             group = sharedGroup
+            threadPool = nil
         }
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+        let databases = Databases(threadPool: threadPool ?? NIOThreadPool.singleton, on: group)
         switch location {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -95,7 +106,7 @@ public final class DatabaseStack: Sendable {
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                 as: .psql)
         }
-        let stack = DatabaseStack(location: location, databases: databases, group: group, logger: logger)
+        let stack = DatabaseStack(location: location, databases: databases, group: group, threadPool: threadPool, logger: logger)
         do {
             try await stack.prepareConnections()
         } catch {
@@ -181,5 +192,7 @@ public final class DatabaseStack: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        // After the pool closed, a late query fails there and never reaches these threads.
+        try? await threadPool?.shutdownGracefully()
     }
 }
