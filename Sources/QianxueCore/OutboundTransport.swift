@@ -6,8 +6,9 @@ public protocol OutboundTransport: Sendable {
     /// Sends `request` and hands its answer to `receiver`: `head` once, then the body in pieces, in
     /// order, then `end` — one call at a time, possibly on a thread of the transport's own. Returns
     /// when the answer has ended, or early when `receiver` wants no more (the connection is then
-    /// closed, not reused). What `receiver` throws is rethrown unchanged; the transport's own
-    /// failures are `OutboundError`s, and a cancelled task stops the exchange with `CancellationError`.
+    /// closed, not reused). A connection closed before any answer began is tried once more on a
+    /// new one. What `receiver` throws is rethrown unchanged; the transport's own failures are
+    /// `OutboundError`s, and a cancelled task stops the exchange with `CancellationError`.
     func send(_ request: OutboundRequest, timeout: Duration, to receiver: any OutboundReceiver) async throws
 }
 
@@ -42,8 +43,8 @@ public protocol OutboundReceiver: AnyObject, Sendable {
 
 /// Why an exchange failed, as far as the caller needs to know to decide about trying again.
 public enum OutboundError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The connection closed or was reset before any answer began: the request can go once more,
-    /// on a new connection (servers close idle keep-alive connections as a request goes out).
+    /// The connection closed or was reset before any answer began, also on the transport's second
+    /// try on a new connection (servers close idle keep-alive connections as a request goes out).
     case closedBeforeAnswer(String)
     /// No connection within the transport's connect timeout.
     case connectTimeout

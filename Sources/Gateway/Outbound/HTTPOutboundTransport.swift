@@ -41,6 +41,18 @@ public final class HTTPOutboundTransport: OutboundTransport {
         } catch {
             throw OutboundError.connection("the address \(request.url) cannot be used: \(error)")
         }
+        do {
+            try await exchange(wire, timeout: timeout, receiver)
+        } catch OutboundError.closedBeforeAnswer {
+            // The pooled connection was closed (or reset) by the server as the request went out —
+            // no answer began, the receiver saw nothing. llama.cpp's server (cpp-httplib) closes a
+            // keep-alive connection after a few requests or seconds, sometimes right after a
+            // stream ends: the request goes once more, on a new connection.
+            try await exchange(wire, timeout: timeout, receiver)
+        }
+    }
+
+    private func exchange(_ wire: HTTPClient.Request, timeout: Duration, _ receiver: any OutboundReceiver) async throws {
         let delegate = ReceiverDelegate(receiver)
         let task = client.execute(request: wire, delegate: delegate, deadline: .now() + .nanoseconds(Int64(timeout / .nanoseconds(1))))
         do {

@@ -52,20 +52,14 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     // MARK: - Streaming
 
     private func read(_ request: OutboundRequest, into sink: @escaping ChunkSink, watchdog: StreamWatchdog) async throws {
-        var retried = false
-        while true {
-            let receiver = EventStreamReceiver(limit: settings.maxOutputCharacters, sink: sink, watchdog: watchdog, model: endpoint.model)
-            do {
-                try await transport.send(request, timeout: settings.total, to: receiver)
-                return                                                          // ended, `[DONE]`, or the sink wants no more
-            } catch let e as InferenceError {
-                throw watchdog.sawText ? Self.interrupted(e) : e
-            } catch OutboundError.closedBeforeAnswer where !retried {
-                retried = true                                                  // see `send(_:timeout:limit:)`
-            } catch let e as OutboundError {
-                let error = Self.inferenceError(e)
-                throw watchdog.sawText ? Self.interrupted(error) : error
-            }
+        let receiver = EventStreamReceiver(limit: settings.maxOutputCharacters, sink: sink, watchdog: watchdog, model: endpoint.model)
+        do {
+            try await transport.send(request, timeout: settings.total, to: receiver)   // ended, `[DONE]`, or the sink wants no more
+        } catch let e as InferenceError {
+            throw watchdog.sawText ? Self.interrupted(e) : e
+        } catch let e as OutboundError {
+            let error = Self.inferenceError(e)
+            throw watchdog.sawText ? Self.interrupted(error) : error
         }
     }
 
@@ -125,17 +119,11 @@ public struct OpenAICompatibleProvider: InferenceProvider {
             temperature: request.temperature, response_format: request.responseFormat)
     }
 
-    /// Sends a request whose whole answer is wanted, once more on a new connection if the first
-    /// closed before an answer began: llama.cpp's server (cpp-httplib) closes a keep-alive
-    /// connection after a few requests or seconds, sometimes right after a stream ends, and such a
-    /// close (or reset) meets the next request going out.
+    /// Sends a request whose whole answer is wanted (the transport tries a connection closed
+    /// before any answer once more itself).
     func send(_ request: OutboundRequest, timeout: Duration, limit: Int) async throws -> OutboundResponse {
         do {
-            do {
-                return try await transport.send(request, timeout: timeout, limit: limit)
-            } catch OutboundError.closedBeforeAnswer {
-                return try await transport.send(request, timeout: timeout, limit: limit)
-            }
+            return try await transport.send(request, timeout: timeout, limit: limit)
         } catch let e as OutboundError {
             throw Self.inferenceError(e)
         }
