@@ -177,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "qx",
             dependencies: [
-                "QianxueAPI",
+                "QianxueAPI", "QianxueCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

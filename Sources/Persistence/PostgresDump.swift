@@ -1,4 +1,5 @@
 import Foundation
+import QianxueCore
 
 /// Backups of a PostgreSQL database with PostgreSQL's own tools: pg_dump's custom format, restored
 /// with pg_restore. The password of DATABASE_URL is handed over in PGPASSWORD, never on a command
@@ -41,7 +42,7 @@ public struct PostgresDump: Sendable {
         if fm.fileExists(atPath: target.path), !replacing {
             throw BackupRefusal("\(target.path) exists; pass --force to replace it")
         }
-        guard let pgDump = Self.onPath("pg_dump") else {
+        guard let pgDump = ChildProcess.onPath("pg_dump") else {
             throw BackupRefusal("pg_dump is not on PATH (Debian: apt-get install postgresql-client, the server's major version or newer); run\n  "
                 + dumpCommand(file: target.path) + "\nand restore it with pg_restore (README, Backup and restore)")
         }
@@ -63,22 +64,8 @@ public struct PostgresDump: Sendable {
         return "dumped \(url) to \(target.path): \(size), pg_dump custom format (\(pgDump)); restore with pg_restore"
     }
 
-    static func onPath(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs a program with this process's standard output and error; its exit status. (The end is
-    /// awaited with a termination handler: `waitUntilExit` can hang on a concurrency thread on Linux.)
+    /// Runs a program with this process's standard output and error; its exit status.
     static func run(_ program: String, _ arguments: [String], environment: [String: String]) async throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = arguments
-        p.environment = environment
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            p.terminationHandler = { _ in c.resume() }
-            do { try p.run() } catch { c.resume(throwing: error) }
-        }
-        return p.terminationStatus
+        try await ChildProcess(program, arguments, environment: environment, stdin: .null).exitStatus()
     }
 }

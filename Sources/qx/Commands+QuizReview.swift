@@ -52,7 +52,7 @@ struct QuizReview: AsyncParsableCommand {
                 case "s", "": continue walk
                 case "q": break walk
                 case "e":
-                    let text = try DraftEditor.openEditor(QuizItemText.editable(item), suffix: ".txt")
+                    let text = try await DraftEditor.openEditor(QuizItemText.editable(item), suffix: ".txt")
                     do {
                         guard let edited = try QuizItemText.change(from: text, to: item) else { say("no change; the item stays \(item.review?.rawValue ?? "pending")"); continue }
                         change = edited

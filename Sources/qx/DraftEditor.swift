@@ -1,5 +1,6 @@
 import Foundation
 import QianxueAPI
+import QianxueCore
 
 /// Changes a draft's text (or a quiz's items, as JSON) in the teacher's editor or from a file,
 /// sent with the version read as `If-Match`.
@@ -14,7 +15,7 @@ enum DraftEditor {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw QXError("cannot read \(file)") }
             after = text
         } else {
-            after = try openEditor(before, suffix: d.items == nil ? ".md" : ".json")
+            after = try await openEditor(before, suffix: d.items == nil ? ".md" : ".json")
         }
         guard after != before else { throw QXError("no change: the draft stays at version \(d.version)") }
         if d.items != nil {
@@ -36,18 +37,15 @@ enum DraftEditor {
     }
 
     /// Opens `$VISUAL` or `$EDITOR` (else vi) on the text and returns what was saved.
-    static func openEditor(_ text: String, suffix: String) throws -> String {
+    static func openEditor(_ text: String, suffix: String) async throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("qx-draft-\(UUID().uuidString)\(suffix)").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let env = ProcessInfo.processInfo.environment
         let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "\(editor) \"$1\"", "qx-editor", path]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw QXError("\(editor) exited with status \(p.terminationStatus); nothing was saved") }
+        // Its end is awaited by a thread in waitpid (QianxueCore.ChildProcess), not Foundation's Process.
+        let status = try await ChildProcess("/bin/sh", ["-c", "\(editor) \"$1\"", "qx-editor", path], stdin: .inherit).exitStatus()
+        guard status == 0 else { throw QXError("\(editor) exited with status \(status); nothing was saved") }
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QianxueCore
 import TestSupport
 
 /// The built `qianxue` binary: its one-off commands, and `serve` as a process on a loopback port,
@@ -40,19 +41,10 @@ struct QianxueBinary: Sendable {
     func serve() async throws -> ServedProcess {
         let log = dataDir.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
         for _ in 0..<3 {
             let port = Int.random(in: 20_000..<40_000)
-            let p = Process()
-            p.executableURL = Self.path
-            p.arguments = ["serve", "--port", "\(port)"] + common
-            p.environment = environment
-            p.currentDirectoryURL = Repository.root
-            p.standardInput = FileHandle.nullDevice
-            p.standardOutput = handle
-            p.standardError = handle
-            try p.run()
+            let p = try ChildProcess(Self.path.path, ["serve", "--port", "\(port)"] + common, environment: environment,
+                                     directory: Repository.root.path, stdout: .file(log.path, append: true), stderr: .file(log.path, append: true))
             let served = ServedProcess(process: p, api: LiveAPI(base: "http://127.0.0.1:\(port)"), log: log)
             let deadline = ContinuousClock.now + .seconds(120)
             while p.isRunning, ContinuousClock.now < deadline {
@@ -67,27 +59,29 @@ struct QianxueBinary: Sendable {
     }
 }
 
-/// A running `qianxue serve` (Process is used from one task at a time).
-final class ServedProcess: @unchecked Sendable {
-    let process: Process
+/// A running `qianxue serve`.
+final class ServedProcess: Sendable {
+    let process: ChildProcess
     let api: LiveAPI
     let log: URL
 
-    init(process: Process, api: LiveAPI, log: URL) {
+    init(process: ChildProcess, api: LiveAPI, log: URL) {
         self.process = process
         self.api = api
         self.log = log
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// SIGTERM, as an operator stops it; killed if still there after 30 s.
     func stop() async {
         guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        process.signal(SIGTERM)
+        let killer = Task {
+            try await Task.sleep(for: .seconds(30))
+            process.signal(SIGKILL)
+        }
+        _ = await process.exitStatus()
+        killer.cancel()
     }
 }

@@ -3,7 +3,6 @@ import HummingbirdTesting
 import Inference
 import QianxueCore
 import Registry
-import Synchronization
 import Testing
 import TestSupport
 
@@ -12,46 +11,15 @@ import TestSupport
 @Suite struct TeacherDayTests {
     static let qxBinary = Repository.root.appendingPathComponent(".build/debug/qx")
 
-    struct Run {
-        let status: Int32
-        let out: String
-        let err: String
-    }
+    typealias Run = Shell.Run
 
     /// Runs `qx` with its own config folder (one per person), no colour, and `input` on standard input.
     static func qx(_ args: [String], home: URL, input: String = "", env extra: [String: String] = [:]) async throws -> Run {
-        let p = Process()
-        p.executableURL = qxBinary
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["XDG_CONFIG_HOME"] = home.path
         env["NO_COLOR"] = "1"
         env.merge(extra) { $1 }
-        p.environment = env
-        let (out, err, inp) = (Pipe(), Pipe(), Pipe())
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        let outBuf = Mutex(Data())
-        let errBuf = Mutex(Data())
-        out.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; outBuf.withLock { $0.append(d) } }
-        err.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; errBuf.withLock { $0.append(d) } }
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            p.terminationHandler = { _ in c.resume() }
-            do {
-                try p.run()
-                inp.fileHandleForWriting.write(Data(input.utf8))
-                try? inp.fileHandleForWriting.close()
-            } catch {
-                c.resume(throwing: error)
-            }
-        }
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        let restOut = out.fileHandleForReading.readDataToEndOfFile()
-        let restErr = err.fileHandleForReading.readDataToEndOfFile()
-        return Run(status: p.terminationStatus, out: String(decoding: outBuf.withLock { $0 } + restOut, as: UTF8.self),
-                   err: String(decoding: errBuf.withLock { $0 } + restErr, as: UTF8.self))
+        return try await Shell.run(qxBinary, args, environment: env, input: input)
     }
 
     static func json(_ text: String) -> Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) }
