@@ -38,22 +38,14 @@ public final class DatabaseStack: Sendable {
     let databases: Databases
     private let logger: Logger
     let group: any EventLoopGroup
-    /// The threads that run SQLite's blocking calls: one per SQLite stack (its one connection runs
-    /// one statement at a time), not the process's shared `NIOThreadPool.singleton` — one thread a
-    /// core, where every SQLite database of the process queued behind every other's statements
-    /// (in ops/test's parallel phase a test's own connection then waited past the pool's 60 s).
-    /// nil for PostgreSQL.
-    private let threadPool: NIOThreadPool?
     /// The database of each event loop, made once: `Databases.database(…)` takes a lock and builds a
     /// new handle on every call, and services ask for one on every query.
     let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
 
-    private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
-                 threadPool: NIOThreadPool?, logger: Logger) {
+    private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup, logger: Logger) {
         self.location = location
         self.databases = databases
         self.group = group
-        self.threadPool = threadPool
         self.logger = logger
         var made: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)] = [:]
         for loop in group.makeIterator() {
@@ -75,17 +67,13 @@ public final class DatabaseStack: Sendable {
     ) async throws -> DatabaseStack {
         // SQLite takes one writer at a time: one connection (one event loop) per process keeps
         // in-process writers from busy-waiting on each other's locks on the thread pool.
-        let group: any EventLoopGroup
-        let threadPool: NIOThreadPool?
+        let databases: Databases
         if case .sqlite = location {
-            group = Self.sqliteGroup
-            threadPool = NIOThreadPool(numberOfThreads: 1)
-            threadPool?.start()
+            databases = Databases(threadPool: Self.sqliteThreads, on: Self.sqliteGroup)
         } else {
-            group = sharedGroup
-            threadPool = nil
+            databases = Databases(threadPool: NIOThreadPool.singleton, on: sharedGroup)  // PostgreSQL blocks no thread
         }
-        let databases = Databases(threadPool: threadPool ?? NIOThreadPool.singleton, on: group)
+        let group = databases.eventLoopGroup
         switch location {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -106,7 +94,7 @@ public final class DatabaseStack: Sendable {
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                 as: .psql)
         }
-        let stack = DatabaseStack(location: location, databases: databases, group: group, threadPool: threadPool, logger: logger)
+        let stack = DatabaseStack(location: location, databases: databases, group: group, logger: logger)
         do {
             try await stack.prepareConnections()
         } catch {
@@ -121,6 +109,21 @@ public final class DatabaseStack: Sendable {
     /// its server — its client gone, the server drained without it — reached the database after
     /// `shutdown()`; now such a late query fails on the closed pool instead.
     static let sqliteGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// The threads that run SQLite's blocking calls, for every SQLite database of the process, for
+    /// its whole life. Not `NIOThreadPool.singleton` (one thread a core, two on CI, shared with
+    /// whatever else blocks): in ops/test's parallel phase every test's SQLite database queued behind
+    /// every other's statements there, and a test's own single connection waited past the pool's
+    /// 60 s. Not a pool per database either, stopped with it (session 9): a connection released or
+    /// opened after its pool shut down is closed on these threads, and on a stopped pool the close
+    /// failed and the connection was freed open — a crash in debug builds (SQLiteNIO asserts it was
+    /// closed; ops/test's parallel phase crashed so once). Eight: a database runs one statement at a
+    /// time on its one connection, so eight databases run at once.
+    static let sqliteThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
 
     /// The database, on any event loop; inside `withAmbientTransaction`, that transaction.
     public var db: any Database {
@@ -192,7 +195,5 @@ public final class DatabaseStack: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
-        // After the pool closed, a late query fails there and never reaches these threads.
-        try? await threadPool?.shutdownGracefully()
     }
 }
