@@ -65,11 +65,11 @@ public final class DatabaseStack: Sendable {
         connectTimeout: TimeAmount = .seconds(2),
         group sharedGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DatabaseStack {
-        // SQLite takes one writer at a time: one connection (one event loop) per process keeps
+        // SQLite takes one writer at a time: one connection (one event loop) per stack keeps
         // in-process writers from busy-waiting on each other's locks on the thread pool.
         let databases: Databases
         if case .sqlite = location {
-            databases = Databases(threadPool: Self.sqliteThreads, on: Self.sqliteGroup)
+            databases = Databases(threadPool: Self.sqliteThreads, on: Self.sqliteGroup.next())
         } else {
             databases = Databases(threadPool: NIOThreadPool.singleton, on: sharedGroup)  // PostgreSQL blocks no thread
         }
@@ -104,11 +104,15 @@ public final class DatabaseStack: Sendable {
         return stack
     }
 
-    /// The one event loop of every SQLite stack in the process, never shut down. A stack's own loop,
-    /// shut down with it, crashed the process (NIO: "leaking promise") when a request that outlived
-    /// its server — its client gone, the server drained without it — reached the database after
-    /// `shutdown()`; now such a late query fails on the closed pool instead.
-    static let sqliteGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The event loops of the process's SQLite stacks, never shut down; each stack takes one (in
+    /// turn) and keeps it. A stack's own loop, shut down with it, crashed the process (NIO: "leaking
+    /// promise") when a request that outlived its server — its client gone, the server drained
+    /// without it — reached the database after `shutdown()`; now such a late query fails on the
+    /// closed pool instead. Eight, not one: the pool's bookkeeping and Fluent's decoding of rows run
+    /// on the loop, and with one loop for every SQLite database of ops/test's parallel phase a test
+    /// that decoded many rows held up every other one's — a retention purge of six rows took 90 s
+    /// there, and the test's own query waited past the pool's 60 s.
+    static let sqliteGroup = MultiThreadedEventLoopGroup(numberOfThreads: 8)
 
     /// The threads that run SQLite's blocking calls, for every SQLite database of the process, for
     /// its whole life. Not `NIOThreadPool.singleton` (one thread a core, two on CI, shared with
