@@ -30,6 +30,9 @@ final class Tally: @unchecked Sendable {
     var sendLagMs: [Double] = []
     /// Per second of the run (by due time): answers, and those over 50 ms.
     var perSecond: [Int: (answers: Int, slow: Int)] = [:]
+    /// Per second of the run (by when the answer came back): attempts finished and started — to see
+    /// whether slow seconds are the ones where many students' tests end and begin together.
+    var turnovers: [Int: (finished: Int, started: Int)] = [:]
     var errors: [String] = []
     var starts = 0
     var finished = 0
@@ -43,6 +46,10 @@ final class Student: @unchecked Sendable {
     let connection: StudentConnection
     let tally: Tally
     let interval: Int64
+    /// Exponential gaps between answers (mean `interval`) instead of exactly `interval`.
+    let poisson: Bool
+    /// Draws the gaps; apart from `rng`, so that the answers given are the same in both pacings.
+    var pace: SeededRandom
     let t0: Int64
     let end: Int64
     let done: () -> Void
@@ -52,12 +59,14 @@ final class Student: @unchecked Sendable {
     var item: AttemptView.Item?
     let decoder = JSONDecoder()
 
-    init(index: Int, count: Int, token: String, connection: StudentConnection, tally: Tally, interval: Int64, t0: Int64, end: Int64,
-         done: @escaping () -> Void) {
+    init(index: Int, count: Int, token: String, connection: StudentConnection, tally: Tally, interval: Int64, poisson: Bool,
+         t0: Int64, end: Int64, done: @escaping () -> Void) {
         self.token = token
         self.connection = connection
         self.tally = tally
         self.interval = interval
+        self.poisson = poisson
+        self.pace = SeededRandom(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 7)
         self.t0 = t0
         self.end = end
         self.done = done
@@ -81,8 +90,17 @@ final class Student: @unchecked Sendable {
         }
     }
 
+    /// The second of the run an instant falls in.
+    private func second(_ t: Int64) -> Int { Int((t - t0) / 1_000_000_000) }
+
     private func next() {
-        due += interval
+        if poisson {
+            // 1 − u in (0, 1]: never log(0).
+            let u = 1 - Double(pace.next() >> 11) / Double(1 << 53)
+            due += Int64(-log(u) * Double(interval))
+        } else {
+            due += interval
+        }
         schedule()
     }
 
@@ -99,7 +117,7 @@ final class Student: @unchecked Sendable {
             case .success(let r):
                 let ms = Double(doneAt - self.due) / 1e6
                 self.tally.answerMs.append(ms)
-                let second = Int((self.due - self.t0) / 1_000_000_000)
+                let second = self.second(self.due)
                 var s = self.tally.perSecond[second] ?? (0, 0)
                 s.answers += 1
                 if ms > 50 { s.slow += 1 }
@@ -108,6 +126,7 @@ final class Student: @unchecked Sendable {
                     let view = try self.decoder.decode(AttemptView.self, from: Data(r.body.readableBytesView))
                     if view.status == "finished" {
                         self.tally.finished += 1
+                        self.tally.turnovers[self.second(doneAt), default: (0, 0)].finished += 1
                         self.attempt = nil
                         self.item = nil
                     } else {
@@ -138,6 +157,7 @@ final class Student: @unchecked Sendable {
                         return self.next()
                     }
                     self.tally.starts += 1
+                    self.tally.turnovers[self.second(Self.now()), default: (0, 0)].started += 1
                     guard view.status != "finished", let item = view.item else {
                         self.attempt = nil
                         return self.next()

@@ -7,13 +7,21 @@
 // share with it. Prints answers.py's JSON object, with the generator's own CPU, how late its sends
 // left (send_lag), and the seconds in which more than 5% of answers took over 50 ms.
 //
-//   answers-load --port 8080 --tokens tokens.txt --rate 500 --seconds 60
+// `--pacing fixed` (the default, answers.py's schedule) answers every interval exactly: every
+// student's adaptive test has about the same length, so all of them finish — and start the next —
+// within the same second, every ~22 s at 500/s (the load's own artefact: the server sees 3× the
+// requests, the heavier ones, in that second). `--pacing poisson` draws each student's next due
+// time from an exponential distribution with the same mean (independent students, as a province's
+// arrive): the same offered rate, the tests' ends spread out. Seeded per student: both binaries of a
+// run get the same schedule.
+//
+//   answers-load --port 8080 --tokens tokens.txt --rate 500 --seconds 60 [--pacing fixed|poisson]
 import Foundation
 import NIOCore
 import NIOPosix
 
 struct Options {
-    var port = 0, tokensPath = "", rate = 500.0, seconds = 60.0
+    var port = 0, tokensPath = "", rate = 500.0, seconds = 60.0, poisson = false
 
     init(_ args: [String]) {
         var arguments = args[...]
@@ -24,6 +32,9 @@ struct Options {
             case "--tokens": tokensPath = v
             case "--rate": rate = Double(v)!
             case "--seconds": seconds = Double(v)!
+            case "--pacing":
+                guard v == "fixed" || v == "poisson" else { fatalError("--pacing is fixed or poisson") }
+                poisson = v == "poisson"
             default: fatalError("unknown option \(a)")
             }
         }
@@ -60,7 +71,7 @@ func run(_ o: Options) async throws -> String {
         counter.starts = tokens.count
         for (i, token) in tokens.enumerated() {
             let s = Student(index: i, count: tokens.count, token: token, connection: StudentConnection(loop: loop, port: port), tally: tally,
-                            interval: interval, t0: t0, end: end) {
+                            interval: interval, poisson: o.poisson, t0: t0, end: end) {
                 counter.starts -= 1
                 if counter.starts == 0 { finished.succeed() }
             }
@@ -80,8 +91,14 @@ func run(_ o: Options) async throws -> String {
             let s = tally.perSecond[k]!
             return s.slow * 20 > s.answers
         }.map { k in "\(clock.string(from: wallT0.addingTimeInterval(Double(k)))) \(tally.perSecond[k]!.slow)/\(tally.perSecond[k]!.answers)" }
+        // Each second: answers due, those over 50 ms, attempts finished, attempts started.
+        let seconds = Set(tally.perSecond.keys).union(tally.turnovers.keys).sorted()
+        let timeline = seconds.map { k -> String in
+            let a = tally.perSecond[k] ?? (0, 0), t = tally.turnovers[k] ?? (0, 0)
+            return "\(clock.string(from: wallT0.addingTimeInterval(Double(k)))) \(a.answers) \(a.slow) \(t.finished) \(t.started)"
+        }
         let summary: [String: Any] = [
-            "generator": "answers-load (Swift NIO, one event loop)",
+            "generator": "answers-load (Swift NIO, one event loop)", "pacing": o.poisson ? "poisson" : "fixed",
             "students": tokens.count, "offered_per_s": o.rate, "seconds": (elapsed * 10).rounded() / 10,
             "answers": a.count, "achieved_per_s": (Double(a.count) / o.seconds * 10).rounded() / 10,
             "p50_ms": percentile(a, 0.5), "p95_ms": percentile(a, 0.95), "p99_ms": percentile(a, 0.99), "max_ms": percentile(a, 1.0),
@@ -89,6 +106,7 @@ func run(_ o: Options) async throws -> String {
             "errors": tally.errors.count, "first_errors": Array(tally.errors.prefix(5)),
             "send_lag_p50_ms": percentile(tally.sendLagMs, 0.5), "send_lag_p95_ms": percentile(tally.sendLagMs, 0.95),
             "generator_cpu_ms": cpuMs.rounded(), "slow_seconds_utc": slow,
+            "timeline_utc_answers_slow_finished_started": timeline,
         ]
         return String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self)
     }.get()
