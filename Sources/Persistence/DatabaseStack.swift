@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import QianxueCore
 import SQLKit
+import Synchronization
 
 /// Where the platform keeps its data: an embedded SQLite file (the default) or a PostgreSQL server.
 public enum DatabaseLocation: Sendable, CustomStringConvertible {
@@ -38,12 +39,16 @@ public final class DatabaseStack: Sendable {
     let databases: Databases
     private let logger: Logger
     let group: any EventLoopGroup
+    /// SQLite's loop and thread, given back when the stack shuts down; nil for PostgreSQL.
+    private let lane: SQLiteLane?
+    private let laneGivenBack = Atomic(false)
     /// The database of each event loop, made once: `Databases.database(…)` takes a lock and builds a
     /// new handle on every call, and services ask for one on every query.
     let onLoop: [ObjectIdentifier: (db: any Database, sql: any SQLDatabase)]
 
-    private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup, logger: Logger) {
+    private init(location: DatabaseLocation, databases: Databases, group: any EventLoopGroup, lane: SQLiteLane?, logger: Logger) {
         self.location = location
+        self.lane = lane
         self.databases = databases
         self.group = group
         self.logger = logger
@@ -66,18 +71,21 @@ public final class DatabaseStack: Sendable {
         group sharedGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DatabaseStack {
         // SQLite takes one writer at a time: one connection (one event loop) per stack keeps
-        // in-process writers from busy-waiting on each other's locks on the thread pool.
+        // in-process writers from busy-waiting on each other's locks.
         let databases: Databases
-        if case .sqlite = location {
-            databases = Databases(threadPool: Self.sqliteThreads, on: Self.sqliteGroup.next())
+        let lane: SQLiteLane?
+        if case .sqlite(let path) = location {
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            lane = SQLiteLanes.take()
+            databases = Databases(threadPool: lane!.threads, on: lane!.loop)
         } else {
+            lane = nil
             databases = Databases(threadPool: NIOThreadPool.singleton, on: sharedGroup)  // PostgreSQL blocks no thread
         }
         let group = databases.eventLoopGroup
         switch location {
         case .sqlite(let path):
-            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             var config: SQLPostgresConfiguration
@@ -94,7 +102,7 @@ public final class DatabaseStack: Sendable {
                           encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                 as: .psql)
         }
-        let stack = DatabaseStack(location: location, databases: databases, group: group, logger: logger)
+        let stack = DatabaseStack(location: location, databases: databases, group: group, lane: lane, logger: logger)
         do {
             try await stack.prepareConnections()
         } catch {
@@ -103,31 +111,6 @@ public final class DatabaseStack: Sendable {
         }
         return stack
     }
-
-    /// The event loops of the process's SQLite stacks, never shut down; each stack takes one (in
-    /// turn) and keeps it. A stack's own loop, shut down with it, crashed the process (NIO: "leaking
-    /// promise") when a request that outlived its server — its client gone, the server drained
-    /// without it — reached the database after `shutdown()`; now such a late query fails on the
-    /// closed pool instead. Eight, not one: the pool's bookkeeping and Fluent's decoding of rows run
-    /// on the loop, and with one loop for every SQLite database of ops/test's parallel phase a test
-    /// that decoded many rows held up every other one's — a retention purge of six rows took 90 s
-    /// there, and the test's own query waited past the pool's 60 s.
-    static let sqliteGroup = MultiThreadedEventLoopGroup(numberOfThreads: 8)
-
-    /// The threads that run SQLite's blocking calls, for every SQLite database of the process, for
-    /// its whole life. Not `NIOThreadPool.singleton` (one thread a core, two on CI, shared with
-    /// whatever else blocks): in ops/test's parallel phase every test's SQLite database queued behind
-    /// every other's statements there, and a test's own single connection waited past the pool's
-    /// 60 s. Not a pool per database either, stopped with it (session 9): a connection released or
-    /// opened after its pool shut down is closed on these threads, and on a stopped pool the close
-    /// failed and the connection was freed open — a crash in debug builds (SQLiteNIO asserts it was
-    /// closed; ops/test's parallel phase crashed so once). Eight: a database runs one statement at a
-    /// time on its one connection, so eight databases run at once.
-    static let sqliteThreads: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 8)
-        pool.start()
-        return pool
-    }()
 
     /// The database, on any event loop; inside `withAmbientTransaction`, that transaction.
     public var db: any Database {
@@ -199,5 +182,6 @@ public final class DatabaseStack: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        if let lane, !laneGivenBack.exchange(true, ordering: .relaxed) { SQLiteLanes.giveBack(lane) }
     }
 }
