@@ -10,14 +10,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     var requestID = "-"
     /// Shared with the outer middleware: what inner ones learned (the user, for the access log).
     let state = RequestState()
-    /// The connection's event loop when it is one of the platform's (nil in router tests): a
-    /// streamed answer is read and written on it (`ConnectionLoop`).
-    let loopExecutor: EventLoopExecutor?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        loopExecutor = ConnectionLoop.executor(for: source.channel.eventLoop)
     }
 
     /// Bodies are collected by the gateway's own body-limit middleware; this is only the ceiling.

@@ -60,7 +60,6 @@ struct GatewayPipeline: RouterMiddleware {
         }
         response.headers[.requestID] = id
         SecurityHeaders.apply(to: &response.headers, path: path)
-        StreamedBodyOnLoop.apply(to: &response, on: context.loopExecutor)
 
         let elapsed = ContinuousClock.now - start
         let route = context.endpointPath ?? "unmatched"
@@ -104,9 +103,7 @@ struct GatewayPipeline: RouterMiddleware {
         let scope = RequestScope(requestID: context.requestID, caller: caller, state: context.state)
         let req = request
         var response = try await RequestScope.$current.withValue(scope) {
-            try await ConnectionLoop.$current.withValue(context.loopExecutor?.loop) {
-                try await idempotency.run(req, context: context, caller: caller, next: next)
-            }
+            try await idempotency.run(req, context: context, caller: caller, next: next)
         }
         if let etag = context.state.etag { response.headers[.eTag] = etag }
         return response

@@ -9,8 +9,7 @@ import QianxueCore
 /// the alert webhook — over one shared AsyncHTTPClient and its connection pool, created once and
 /// shut down with the platform. The answer is read with AsyncHTTPClient's delegate API: each body
 /// part goes to the receiver on the connection's event loop as it arrives (for a streamed answer,
-/// the SSE parsing, output screen and the client's frame run right there, no task woken per chunk);
-/// during a gateway request that loop is the client's connection's (`ConnectionLoop`).
+/// the SSE parsing, output screen and the client's frame run right there, no task woken per chunk).
 public final class HTTPOutboundTransport: OutboundTransport {
     let client: HTTPClient
 
@@ -26,14 +25,8 @@ public final class HTTPOutboundTransport: OutboundTransport {
         config.connectionPool.retryConnectionEstablishment = false
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
         config.decompression = .disabled
-        // The loops Hummingbird's server runs its connections on (`ConnectionLoop`), explicitly:
-        // AsyncHTTPClient's default group is another one on Apple platforms.
-        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
-        ownLoops = Set(client.eventLoopGroup.makeIterator().map(ObjectIdentifier.init))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
-
-    /// The client's loops: AsyncHTTPClient stops the process when asked to use any other.
-    private let ownLoops: Set<ObjectIdentifier>
 
     public func shutdown() async {
         try? await client.shutdown()
@@ -61,15 +54,7 @@ public final class HTTPOutboundTransport: OutboundTransport {
 
     private func exchange(_ wire: HTTPClient.Request, timeout: Duration, _ receiver: any OutboundReceiver) async throws {
         let delegate = ReceiverDelegate(receiver)
-        // On the client's connection loop when a request of the gateway's is in flight: the answer's
-        // chunks then reach the response writer without a thread switch (`ConnectionLoop`). Only
-        // preferred for the endpoint's connection: a pooled one on another loop is reused (its
-        // pieces then cross to this loop) — requiring the loop made AsyncHTTPClient open a
-        // connection per answer and close it after, whenever no idle one was on that loop.
-        var loop = HTTPClient.EventLoopPreference.indifferent
-        if let current = ConnectionLoop.current, ownLoops.contains(ObjectIdentifier(current)) { loop = .delegate(on: current) }
-        let task = client.execute(request: wire, delegate: delegate, eventLoop: loop,
-                                  deadline: .now() + .nanoseconds(Int64(timeout / .nanoseconds(1))))
+        let task = client.execute(request: wire, delegate: delegate, deadline: .now() + .nanoseconds(Int64(timeout / .nanoseconds(1))))
         do {
             try await withTaskCancellationHandler { try await task.get() } onCancel: { task.cancel() }
         } catch {
