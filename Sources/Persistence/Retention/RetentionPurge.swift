@@ -85,40 +85,50 @@ public struct RetentionPurge: Sendable {
 
     public func run(dryRun: Bool = false) async throws -> RetentionReport {
         let now = self.now()
-        let rules = self.rules, batchSize = self.batchSize
-        let isPostgres = database.isPostgres
+        guard database.isPostgres else {
+            // SQLite: the stack's one connection is taken for each batch and given back between
+            // them, so that requests go on while a large purge runs (held for the whole purge, it
+            // kept every request waiting — past the pool's 60 s when commits were slow).
+            let database = self.database
+            return try await purge(dryRun: dryRun, now: now) { database.db }
+        }
+        // PostgreSQL: the advisory lock belongs to a session, so the purge keeps one connection.
         return try await database.db.withConnection { conn in
             let sql = conn as! any SQLDatabase
-            if isPostgres {
-                let locked = try await sql.raw("SELECT pg_try_advisory_lock(\(bind: Self.lockKey)) AS locked")
-                    .first(decodingColumn: "locked", as: Bool.self) ?? false
-                if !locked { return RetentionReport(dryRun: dryRun, lines: [], skipped: true) }
-            }
+            let locked = try await sql.raw("SELECT pg_try_advisory_lock(\(bind: Self.lockKey)) AS locked")
+                .first(decodingColumn: "locked", as: Bool.self) ?? false
+            if !locked { return RetentionReport(dryRun: dryRun, lines: [], skipped: true) }
             do {
-                var lines: [RetentionReport.Line] = []
-                for rule in rules {
-                    let cutoff = Self.cutoff(days: rule.days, now: now)
-                    var rows = 0
-                    if dryRun {
-                        rows = try await rule.pending(conn, cutoff)
-                    } else {
-                        while true {
-                            try Task.checkCancellation()
-                            let n = try await conn.transaction { tx in try await rule.purge(tx, cutoff, batchSize) }
-                            rows += n
-                            if n < batchSize { break }
-                            await Task.yield()
-                        }
-                    }
-                    lines.append(.init(name: rule.name, days: rule.days, action: rule.action, cutoff: cutoff, rows: rows))
-                }
-                if isPostgres { try await sql.raw("SELECT pg_advisory_unlock(\(bind: Self.lockKey))").run() }
-                return RetentionReport(dryRun: dryRun, lines: lines, skipped: false)
+                let report = try await purge(dryRun: dryRun, now: now) { conn }
+                try await sql.raw("SELECT pg_advisory_unlock(\(bind: Self.lockKey))").run()
+                return report
             } catch {
-                if isPostgres { try? await sql.raw("SELECT pg_advisory_unlock(\(bind: Self.lockKey))").run() }
+                try? await sql.raw("SELECT pg_advisory_unlock(\(bind: Self.lockKey))").run()
                 throw error
             }
         }
+    }
+
+    /// Every rule in turn, each batch its own transaction on the database `db` gives.
+    private func purge(dryRun: Bool, now: Date, on db: @Sendable () -> any Database) async throws -> RetentionReport {
+        var lines: [RetentionReport.Line] = []
+        for rule in rules {
+            let cutoff = Self.cutoff(days: rule.days, now: now)
+            var rows = 0
+            if dryRun {
+                rows = try await rule.pending(db(), cutoff)
+            } else {
+                while true {
+                    try Task.checkCancellation()
+                    let n = try await db().transaction { tx in try await rule.purge(tx, cutoff, batchSize) }
+                    rows += n
+                    if n < batchSize { break }
+                    await Task.yield()
+                }
+            }
+            lines.append(.init(name: rule.name, days: rule.days, action: rule.action, cutoff: cutoff, rows: rows))
+        }
+        return RetentionReport(dryRun: dryRun, lines: lines, skipped: false)
     }
 }
 
