@@ -42,10 +42,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Programs started with posix_spawn and awaited in waitpid (pg_dump, qx's editor, tests).
+        .target(name: "ChildProcesses", swiftSettings: swiftSettings),
         .target(
             name: "Persistence",
             dependencies: [
-                "QianxueCore",
+                "QianxueCore", "ChildProcesses",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -177,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "qx",
             dependencies: [
-                "QianxueAPI", "QianxueCore",
+                "QianxueAPI", "ChildProcesses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
@@ -220,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "Curriculum", "Inference", "Companion", "Assessment",
+                "Gateway", "TestSupport", "QianxueAPI", "Persistence", "Registry", "QianxueCore", "ChildProcesses", "Curriculum", "Inference", "Companion", "Assessment",
                 "Assistant",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -233,7 +235,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Persistence", "QianxueCore",
+                "Persistence", "QianxueCore", "ChildProcesses",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -1,5 +1,5 @@
+import ChildProcesses
 import Foundation
-import QianxueCore
 
 /// Backups of a PostgreSQL database with PostgreSQL's own tools: pg_dump's custom format, restored
 /// with pg_restore. The password of DATABASE_URL is handed over in PGPASSWORD, never on a command

@@ -1,6 +1,6 @@
+import ChildProcesses
 import Foundation
 import QianxueAPI
-import QianxueCore
 
 /// Changes a draft's text (or a quiz's items, as JSON) in the teacher's editor or from a file,
 /// sent with the version read as `If-Match`.

@@ -1,5 +1,5 @@
+import ChildProcesses
 import Foundation
-import QianxueCore
 import TestSupport
 
 /// The built `qianxue` binary: its one-off commands, and `serve` as a process on a loopback port,

@@ -1,5 +1,5 @@
+import ChildProcesses
 import Foundation
-import QianxueCore
 
 /// Runs a program to its end from async tests: output goes to files (no pipe that a daemon the
 /// program starts could keep open), and the program is a `ChildProcess` (posix_spawn, its end
