@@ -78,74 +78,72 @@ final class LongAnswerEndpoint: Sendable {
         }.joined()
     }
 
-    @Test func aLongAnswerArrivesWholeAndInOrder() async throws {
-        // given an endpoint that writes 300 sentences as fast as it can, three chunks a write
-        let endpoint = LongAnswerEndpoint(sentences: 300, pause: .zero)
+    /// A gateway (SQLite) whose inference endpoint is `endpoint`, live on loopback, with a teacher
+    /// signed in: `body` gets the fixture, the gateway's port and the teacher's token.
+    static func throughGateway(to endpoint: LongAnswerEndpoint,
+                               _ body: @escaping @Sendable (GatewayFixture, Int, String) async throws -> Void) async throws {
         let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await upstream.testLive { e in
             try await GatewayFixture.with(.sqlite, configure: { c in
                 c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(e.port!)/v1", model: "m", apiKey: nil)
             }) { f in
                 try await f.app().testLive { client in
-                    let teacher = try await f.token(client, f.teacherA)
-
-                    // when it streams through the gateway
-                    let response = try await HTTPClient.shared.execute(try chatRequest(client.port!, teacher), timeout: .seconds(30))
-                    let body = String(buffer: try await response.body.collect(upTo: 8 << 20))
-
-                    // then the client has every sentence once, in order (the output screen's held-back
-                    // window released at the end), each event whole, and the stream ends with `done`
-                    #expect(response.status == .ok)
-                    #expect(Self.deltas(body) == (0..<300).map(LongAnswerEndpoint.sentence).joined())
-                    #expect(body.hasSuffix("\n\n") && body.components(separatedBy: "\n\n").dropLast().allSatisfy { $0.hasPrefix("event: ") })
-                    #expect(body.contains("event: done") && !body.contains("event: error"))
+                    try await body(f, client.port!, try await f.token(client, f.teacherA))
                 }
                 await f.platform.outbound?.shutdown()
             }
         }
     }
 
+    @Test func aLongAnswerArrivesWholeAndInOrder() async throws {
+        // given an endpoint that writes 300 sentences as fast as it can, three chunks a write
+        let endpoint = LongAnswerEndpoint(sentences: 300, pause: .zero)
+        try await Self.throughGateway(to: endpoint) { f, port, teacher in
+            // when it streams through the gateway
+            let response = try await HTTPClient.shared.execute(try chatRequest(port, teacher), timeout: .seconds(30))
+            let body = String(buffer: try await response.body.collect(upTo: 8 << 20))
+
+            // then the client has every sentence once, in order (the output screen's held-back
+            // window released at the end), each event whole, and the stream ends with `done`
+            #expect(response.status == .ok)
+            #expect(Self.deltas(body) == (0..<300).map(LongAnswerEndpoint.sentence).joined())
+            #expect(body.hasSuffix("\n\n") && body.components(separatedBy: "\n\n").dropLast().allSatisfy { $0.hasPrefix("event: ") })
+            #expect(body.contains("event: done") && !body.contains("event: error"))
+        }
+    }
+
     @Test func aClientThatLeavesMidAnswerStopsTheEndpointAndFreesTheSlot() async throws {
         // given an endpoint that would take 20 s to answer
         let endpoint = LongAnswerEndpoint(sentences: 400, pause: .milliseconds(50))
-        let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.testLive { e in
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(e.port!)/v1", model: "m", apiKey: nil)
-            }) { f in
-                try await f.app().testLive { client in
-                    let teacher = try await f.token(client, f.teacherA)
-                    let request = try chatRequest(client.port!, teacher)
-                    let (firstDelta, sawDelta) = AsyncStream<Void>.makeStream()
-                    let reading = Task {
-                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                        var text = ""
-                        for try await buffer in response.body {
-                            text += String(buffer: buffer)
-                            if text.contains("event: delta") { sawDelta.yield() }
-                        }
-                    }
-
-                    // when the client goes away after the first words
-                    for await _ in firstDelta { break }
-                    #expect(await f.platform.inference.service.scheduler.snapshot.inFlight == 1)
-                    reading.cancel()
-
-                    // then the gateway stops reading the endpoint (closing its connection) and the
-                    // answer's slot is free again, long before the answer would have ended
-                    let deadline = ContinuousClock.now + .seconds(10)
-                    var freed = false
-                    while ContinuousClock.now < deadline {
-                        let inFlight = await f.platform.inference.service.scheduler.snapshot.inFlight
-                        freed = endpoint.abandoned.withLock { $0 } && inFlight == 0
-                        if freed { break }
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
-                    #expect(endpoint.abandoned.withLock { $0 }, "the endpoint was still being read")
-                    #expect(await f.platform.inference.service.scheduler.snapshot.inFlight == 0)
+        try await Self.throughGateway(to: endpoint) { f, port, teacher in
+            let request = try chatRequest(port, teacher)
+            let (firstDelta, sawDelta) = AsyncStream<Void>.makeStream()
+            let reading = Task {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                var text = ""
+                for try await buffer in response.body {
+                    text += String(buffer: buffer)
+                    if text.contains("event: delta") { sawDelta.yield() }
                 }
-                await f.platform.outbound?.shutdown()
             }
+
+            // when the client goes away after the first words
+            for await _ in firstDelta { break }
+            #expect(await f.platform.inference.service.scheduler.snapshot.inFlight == 1)
+            reading.cancel()
+
+            // then the gateway stops reading the endpoint (closing its connection) and the
+            // answer's slot is free again, long before the answer would have ended
+            let deadline = ContinuousClock.now + .seconds(10)
+            var freed = false
+            while ContinuousClock.now < deadline {
+                let inFlight = await f.platform.inference.service.scheduler.snapshot.inFlight
+                freed = endpoint.abandoned.withLock { $0 } && inFlight == 0
+                if freed { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(endpoint.abandoned.withLock { $0 }, "the endpoint was still being read")
+            #expect(await f.platform.inference.service.scheduler.snapshot.inFlight == 0)
         }
     }
 }

@@ -89,8 +89,7 @@ public struct RetentionPurge: Sendable {
             // SQLite: the stack's one connection is taken for each batch and given back between
             // them, so that requests go on while a large purge runs (held for the whole purge, it
             // kept every request waiting — past the pool's 60 s when commits were slow).
-            let database = self.database
-            return try await purge(dryRun: dryRun, now: now) { database.db }
+            return try await purge(dryRun: dryRun, now: now, on: database.db)
         }
         // PostgreSQL: the advisory lock belongs to a session, so the purge keeps one connection.
         return try await database.db.withConnection { conn in
@@ -99,7 +98,7 @@ public struct RetentionPurge: Sendable {
                 .first(decodingColumn: "locked", as: Bool.self) ?? false
             if !locked { return RetentionReport(dryRun: dryRun, lines: [], skipped: true) }
             do {
-                let report = try await purge(dryRun: dryRun, now: now) { conn }
+                let report = try await purge(dryRun: dryRun, now: now, on: conn)
                 try await sql.raw("SELECT pg_advisory_unlock(\(bind: Self.lockKey))").run()
                 return report
             } catch {
@@ -109,18 +108,19 @@ public struct RetentionPurge: Sendable {
         }
     }
 
-    /// Every rule in turn, each batch its own transaction on the database `db` gives.
-    private func purge(dryRun: Bool, now: Date, on db: @Sendable () -> any Database) async throws -> RetentionReport {
+    /// Every rule in turn, each batch its own transaction on `db` (the pool: a connection per
+    /// batch; or one connection held throughout).
+    private func purge(dryRun: Bool, now: Date, on db: any Database) async throws -> RetentionReport {
         var lines: [RetentionReport.Line] = []
         for rule in rules {
             let cutoff = Self.cutoff(days: rule.days, now: now)
             var rows = 0
             if dryRun {
-                rows = try await rule.pending(db(), cutoff)
+                rows = try await rule.pending(db, cutoff)
             } else {
                 while true {
                     try Task.checkCancellation()
-                    let n = try await db().transaction { tx in try await rule.purge(tx, cutoff, batchSize) }
+                    let n = try await db.transaction { tx in try await rule.purge(tx, cutoff, batchSize) }
                     rows += n
                     if n < batchSize { break }
                     await Task.yield()
