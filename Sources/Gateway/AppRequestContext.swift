@@ -6,6 +6,8 @@ import QianxueCore
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The client's connection: a streamed answer writes its events straight to it.
+    let channel: any Channel
     /// Set by the request-id middleware.
     var requestID = "-"
     /// Shared with the outer middleware: what inner ones learned (the user, for the access log).
@@ -14,6 +16,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// Bodies are collected by the gateway's own body-limit middleware; this is only the ceiling.

@@ -112,6 +112,31 @@ final class LongAnswerEndpoint: Sendable {
         }
     }
 
+    @Test func aStreamUnderAnIdempotencyKeyIsReplayedAsItsFinalMessage() async throws {
+        // given an endpoint with a short answer
+        let endpoint = LongAnswerEndpoint(sentences: 20, pause: .zero)
+        try await Self.throughGateway(to: endpoint) { f, port, teacher in
+            var request = try chatRequest(port, teacher)
+            request.headers.add(name: "idempotency-key", value: "live-stream-\(UUID())")
+
+            // when the stream is asked for under a key, and then again with the same key — over
+            // the same kept-alive connection, so the first response must have ended cleanly
+            let first = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let stream = String(buffer: try await first.body.collect(upTo: 1 << 20))
+            let again = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let replay = try await again.body.collect(upTo: 1 << 20)
+
+            // then the first is the whole stream and the second its final message as JSON, replayed
+            let text = (0..<20).map(LongAnswerEndpoint.sentence).joined()
+            #expect(Self.deltas(stream) == text)
+            #expect(stream.hasSuffix("\n\n") && stream.contains("event: done"))
+            #expect(again.status == .ok)
+            #expect(again.headers.first(name: "idempotent-replayed") == "true")
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: replay)) as? [String: Any]
+            #expect(json?["text"] as? String == text)
+        }
+    }
+
     @Test func aClientThatLeavesMidAnswerStopsTheEndpointAndFreesTheSlot() async throws {
         // given an endpoint that would take 20 s to answer
         let endpoint = LongAnswerEndpoint(sentences: 400, pause: .milliseconds(50))

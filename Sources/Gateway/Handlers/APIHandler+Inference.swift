@@ -25,9 +25,12 @@ extension APIHandler {
                     provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags.map(Components.Schemas.SafetyFlagEvent.init)))
             }
             // The events are written as frames where they happen (the endpoint's chunks on the HTTP
-            // client's event loop); the response writer takes whatever is ready.
+            // client's event loop): straight to the client's connection when the gateway serves
+            // the request (GatewayPipeline), else read by the response writer as a body.
             let frames = EventFrameQueue(transcript: transcript, requestID: RequestScope.requestID)
             let answer = try await inference.service.start(job, into: frames)
+            frames.answer = answer
+            RequestScope.current.state?.eventFrames = frames
             return .ok(.init(body: .textEventStream(EventFrameBody(frames, answer: answer).httpBody)))
         }
         let events = try await inference.service.start(job)

@@ -1,18 +1,35 @@
+import Hummingbird
 import Inference
+import NIOCore
+import NIOHTTPTypes
 import OpenAPIRuntime
 import Synchronization
 
 /// A chat answer's events as the bytes of its `text/event-stream` body, written by the inference
-/// path as they happen (on the HTTP client's event loop that read the chunk) and read by the
-/// response writer. Frames that arrive while the writer is busy are joined and go out in one
-/// write; a writer that waits is handed the next frame at once. Each event is also followed by the
-/// transcript (for an idempotent replay).
+/// path as they happen (on the HTTP client's event loop that read the chunk). Each event is also
+/// followed by the transcript (for an idempotent replay).
+///
+/// Two ways out. Served by the gateway, the frames go straight to the client's channel
+/// (`relay(to:finishing:)`): no task between the endpoint's chunk and the client's socket, and the
+/// frames of one event-loop tick leave in one write. Read as an `HTTPBody` (the generated server
+/// alone, as tests use it), frames that arrive while the reader is busy are joined, and a reader
+/// that waits is handed the next frame at once.
 final class EventFrameQueue: ChatEventSink {
     private struct State {
         var pending: [UInt8] = []
         var finished = false
         var waiter: CheckedContinuation<ArraySlice<UInt8>?, Never>?
+        /// Set once the response's head is out: frames go to this channel from then on.
+        var channel: (any Channel)?
+        /// A write of `pending` to the channel is queued on its event loop.
+        var writeQueued = false
+        /// The relay, waiting for the answer to end.
+        var ended: CheckedContinuation<Void, Never>?
+        /// The answer, cancelled when the client has gone.
+        var answer: Task<Void, Never>?
     }
+
+    private enum Next { case nothing, hand(CheckedContinuation<ArraySlice<UInt8>?, Never>), write(any Channel) }
 
     private let state = Mutex(State())
     private let transcript: StreamTranscript
@@ -25,31 +42,99 @@ final class EventFrameQueue: ChatEventSink {
         self.breakReminder = breakReminder
     }
 
+    /// The answer's task: cancelled when the client's connection is found closed.
+    var answer: Task<Void, Never>? {
+        get { state.withLock { $0.answer } }
+        set { state.withLock { $0.answer = newValue } }
+    }
+
     func send(_ event: ChatEvent) {
         transcript.follow(event)
         let frame = APIHandler.eventFrame(event, requestID: requestID, breakReminder: breakReminder)
-        let waiter = state.withLock { s -> CheckedContinuation<ArraySlice<UInt8>?, Never>? in
-            guard !s.finished else { return nil }
+        let next = state.withLock { s -> Next in
+            guard !s.finished else { return .nothing }
             if let w = s.waiter {
                 s.waiter = nil
-                return w
+                return .hand(w)
             }
             s.pending.append(contentsOf: frame)
-            return nil
+            return Self.queueWrite(&s)
         }
-        waiter?.resume(returning: frame)
+        switch next {
+        case .nothing: break
+        case .hand(let w): w.resume(returning: frame)
+        case .write(let channel): channel.eventLoop.execute { self.write(to: channel) }
+        }
     }
 
     func finish() {
-        let (waiter, rest) = state.withLock { s -> (CheckedContinuation<ArraySlice<UInt8>?, Never>?, [UInt8]) in
+        let (waiter, rest, channel, ended) = state.withLock { s -> (CheckedContinuation<ArraySlice<UInt8>?, Never>?, [UInt8], (any Channel)?, CheckedContinuation<Void, Never>?) in
             s.finished = true
+            let ended = s.ended
+            s.ended = nil
+            if case .write(let channel) = Self.queueWrite(&s) { return (nil, [], channel, ended) }
             let w = s.waiter
             s.waiter = nil
-            guard w != nil else { return (nil, []) }
+            guard w != nil else { return (nil, [], nil, ended) }
             defer { s.pending = [] }
-            return (w, s.pending)
+            return (w, s.pending, nil, ended)
         }
         waiter?.resume(returning: rest.isEmpty ? nil : rest[...])
+        // The last frames' write is queued on the channel's loop before the relay goes on to end
+        // the response (whose end is queued there after it).
+        if let channel { channel.eventLoop.execute { self.write(to: channel) } }
+        ended?.resume()
+    }
+
+    /// In channel mode with frames pending and no write queued: a write is to be queued.
+    private static func queueWrite(_ s: inout State) -> Next {
+        guard let channel = s.channel, !s.pending.isEmpty, !s.writeQueued else { return .nothing }
+        s.writeQueued = true
+        return .write(channel)
+    }
+
+    /// On the channel's event loop: every frame pending, in one write. A closed channel (the client
+    /// went away) cancels the answer, which stops reading the endpoint and gives back its slot.
+    private func write(to channel: any Channel) {
+        let (bytes, answer) = state.withLock { s -> ([UInt8], Task<Void, Never>?) in
+            s.writeQueued = false
+            defer { s.pending = [] }
+            return (s.pending, s.answer)
+        }
+        guard channel.isActive else {
+            answer?.cancel()
+            return
+        }
+        guard !bytes.isEmpty else { return }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: nil)
+    }
+
+    /// Serves the answer's body straight to the client's channel, once Hummingbird has written the
+    /// response's head there, and returns when the answer has ended and its last frames are queued
+    /// on the channel's loop; `writer` then ends the response (its end is queued after them).
+    func relay(to channel: any Channel, finishing writer: inout any ResponseBodyWriter) async throws {
+        let (write, ended) = state.withLock { s -> (Next, Bool) in
+            s.channel = channel
+            return (Self.queueWrite(&s), s.finished)
+        }
+        if case .write(let channel) = write { channel.eventLoop.execute { self.write(to: channel) } }
+        if !ended {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { c in
+                    let done = state.withLock { s -> Bool in
+                        if s.finished { return true }
+                        s.ended = c
+                        return false
+                    }
+                    if done { c.resume() }
+                }
+            } onCancel: {
+                answer?.cancel()
+            }
+        }
+        try await writer.finish(nil)
     }
 
     /// Every frame written since the last call, joined; nil once the answer ended and all was read

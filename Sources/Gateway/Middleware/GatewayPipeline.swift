@@ -103,10 +103,37 @@ struct GatewayPipeline: RouterMiddleware {
         let scope = RequestScope(requestID: context.requestID, caller: caller, state: context.state)
         let req = request
         var response = try await RequestScope.$current.withValue(scope) {
-            try await idempotency.run(req, context: context, caller: caller, next: next)
+            try await idempotency.run(req, context: context, caller: caller) { request, context in
+                let response = try await OutboundAffinity.$eventLoop.withValue(context.channel.eventLoop) {
+                    try await next(request, context)
+                }
+                return Self.relayingEventFrames(response, context: context)
+            }
         }
         if let etag = context.state.etag { response.headers[.eTag] = etag }
         return response
+    }
+}
+
+extension GatewayPipeline {
+    /// A streamed answer whose handler left its frames in the request's state is written straight
+    /// to the client's connection (`EventFrameQueue.relay`) instead of through the generated
+    /// server's body; the status and headers stay the generated server's. The original body is kept
+    /// until the relay ends: dropping it cancels the answer.
+    static func relayingEventFrames(_ response: Response, context: Context) -> Response {
+        guard let frames = context.state.takeEventFrames() else { return response }
+        // A channel that is not active is no client's connection: a client already gone, or
+        // Hummingbird's router testing, which hands the response to its caller, not to a socket.
+        let channel = context.channel
+        guard response.status == .ok, response.headers[.contentType]?.hasPrefix("text/event-stream") == true,
+              channel.isActive else { return response }
+        var relayed = response
+        let original = response.body
+        relayed.body = ResponseBody { writer in
+            try await frames.relay(to: channel, finishing: &writer)
+            withExtendedLifetime(original) {}
+        }
+        return relayed
     }
 }
 

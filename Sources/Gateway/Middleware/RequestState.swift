@@ -8,6 +8,21 @@ final class RequestState: Sendable {
     private let etagBox = Mutex<String?>(nil)
     private let finalMessageBox = Mutex<Data?>(nil)
     private let keepsFinalMessageBox = Atomic<Bool>(false)
+    private let eventFramesBox = Mutex<EventFrameQueue?>(nil)
+
+    /// A streamed answer the handler returned, which the gateway writes straight to the client's
+    /// connection rather than through the generated server's body (taken once).
+    var eventFrames: EventFrameQueue? {
+        get { eventFramesBox.withLock { $0 } }
+        set { eventFramesBox.withLock { $0 = newValue } }
+    }
+
+    func takeEventFrames() -> EventFrameQueue? {
+        eventFramesBox.withLock { q in
+            defer { q = nil }
+            return q
+        }
+    }
 
     /// The request claimed an `Idempotency-Key`: a streamed answer must leave its final message.
     var keepsFinalMessage: Bool {

@@ -54,7 +54,12 @@ public final class HTTPOutboundTransport: OutboundTransport {
 
     private func exchange(_ wire: HTTPClient.Request, timeout: Duration, _ receiver: any OutboundReceiver) async throws {
         let delegate = ReceiverDelegate(receiver)
-        let task = client.execute(request: wire, delegate: delegate, deadline: .now() + .nanoseconds(Int64(timeout / .nanoseconds(1))))
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
+        let task = if let loop = OutboundAffinity.eventLoop {
+            client.execute(request: wire, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline)
+        } else {
+            client.execute(request: wire, delegate: delegate, deadline: deadline)
+        }
         do {
             try await withTaskCancellationHandler { try await task.get() } onCancel: { task.cancel() }
         } catch {
@@ -80,6 +85,13 @@ public final class HTTPOutboundTransport: OutboundTransport {
         default: return .connection(why)
         }
     }
+}
+
+/// The event loop a request's outbound calls prefer: the client's connection's, so that a streamed
+/// answer's chunks are read on the loop that writes them to the client (no thread woken per
+/// chunk). AsyncHTTPClient takes an idle connection on that loop when it has one, else any.
+enum OutboundAffinity {
+    @TaskLocal static var eventLoop: (any EventLoop)?
 }
 
 /// Hands AsyncHTTPClient's callbacks to an `OutboundReceiver`. AsyncHTTPClient calls a delegate
