@@ -22,7 +22,21 @@ enum APIClient {
         return Client(
             serverURL: url,
             transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: limit)),
-            middlewares: token.map { [BearerTokenMiddleware(token: $0)] } ?? [])
+            middlewares: [EmptyPathSegmentGuard()] + (token.map { [BearerTokenMiddleware(token: $0)] } ?? []))
+    }
+}
+
+/// Refuses a request whose path has an empty part — an id or slug given as "" on the command line
+/// — before it is sent: `/v1/drafts/` is another operation's path (or none), whose answer would
+/// be misread as the one asked for.
+struct EmptyPathSegmentGuard: ClientMiddleware {
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+                   next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
+        let path = (request.path ?? "/").prefix { $0 != "?" }
+        if path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw QXError("an id or name given to qx is empty; nothing was sent")
+        }
+        return try await next(request, body, baseURL)
     }
 }
 
@@ -47,6 +61,10 @@ struct QXError: Error, CustomStringConvertible {
     /// The one line for a failure to reach the server at all.
     static func transport(_ error: any Error, server: String) -> QXError {
         if let e = error as? ClientError {
+            if let own = e.underlyingError as? QXError { return own }
+            if e.underlyingError is DecodingError {
+                return QXError("\(server) answered \(e.operationID) with something qx cannot read (is it a Qianxue server of this version?)")
+            }
             let inner = "\(e.underlyingError)"
             if inner.contains("connectTimeout") || inner.contains("connect") || inner.contains("refused") {
                 return QXError("cannot reach \(server): is the server running? (\(inner))")

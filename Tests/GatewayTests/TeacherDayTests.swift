@@ -102,6 +102,9 @@ import TestSupport
                     let v1 = try #require((Self.json(try await t(["draft", "versions", quizID, "--output", "json"]).out) as? [[String: Any]])?.first)
                     #expect(q["provider"] as? String == "openai-compatible" || (v1["note"] as? String)?.contains("answer invalid") == true, "\(q) \(v1)")
                 }
+                // a slip of the shell (an empty id) is refused before anything is sent, in one plain line
+                let empty = try await t(["draft", "edit", ""])
+                #expect(empty.status != 0 && empty.err.contains("is empty; nothing was sent") && !empty.err.contains("DecodingError"), "\(empty.err)")
                 let refused = try await t(["draft", "approve", quizID])
                 #expect(refused.status != 0 && refused.err.contains("items 1, 2, 3, 4") && refused.err.contains("qx quiz review"), "\(refused.err)")
 
