@@ -16,6 +16,8 @@ import Synchronization
 //                             [--chunks 20] [--first 20] [--interval 20]
 //   inference-latency split   --gateway http://127.0.0.1:G --token T --gateway-pid PID
 //                             [--concurrency 50] [--short 5] [--long 100] [--rounds 3] [--duration 5]
+//                             [--target gateway|direct]   (direct: --gateway is an endpoint's base URL with /v1, e.g. the relay's)
+//   inference-latency relay   --port P --to http://127.0.0.1:ENDPOINT   (a bare TCP relay: the floor; Relay.swift)
 //   inference-latency trace   --endpoint … --gateway … --token T [--requests 200] [--chunks 2]
 //   inference-latency memory  --gateway http://127.0.0.1:G --token T --gateway-pid PID
 //                             [--requests 100000] [--concurrency 200] [--chunks 4] [--every 10000]
@@ -60,6 +62,8 @@ case "split":
     try await split()
 case "trace":
     try await trace()
+case "relay":
+    try await Relay.run(port: args.int("port", 8090), to: args.string("to"))
 default:
     fail("unknown subcommand \(argv[1])")
 }
@@ -207,21 +211,24 @@ func trace() async throws {
 /// The gateway's CPU split into a cost per stream and a cost per chunk: streams of `short` and of
 /// `long` chunks through the gateway alone, rounds alternating; CPU per stream = a + b × chunks.
 func split() async throws {
-    let gateway = args.string("gateway"), token = args.string("token")
+    let gateway = args.string("gateway"), token = args.string("token", "")
     let pid = Int32(args.int("gateway-pid", 0))
     let c = args.int("concurrency", 50), rounds = args.int("rounds", 3), seconds = args.double("duration", 5)
     let lengths = [args.int("short", 5), args.int("long", 100)]
     let interval = args.int("interval", 20)
     let pools = [Pool(c), Pool(c)]
+    let direct = args.string("target", "gateway") == "direct"
+    func target(_ chunks: Int) -> Target {
+        direct ? .direct(gateway, chunks: chunks) : .gateway(gateway, token: token, chunks: chunks)
+    }
     var cpu = [0.0, 0.0], streams = [0, 0], failed = [0, 0]
     for k in 0..<2 {
-        _ = await round(pools[k], .gateway(gateway, token: token, chunks: lengths[k]), concurrency: c, seconds: 1.5,
-                        spread: .milliseconds(interval * lengths[k]))
+        _ = await round(pools[k], target(lengths[k]), concurrency: c, seconds: 1.5, spread: .milliseconds(interval * lengths[k]))
     }
     for r in 0..<rounds {
         for k in (r % 2 == 0 ? [0, 1] : [1, 0]) {
             let cpu0 = Proc.cpuMilliseconds(pid)
-            let results = await round(pools[k], .gateway(gateway, token: token, chunks: lengths[k]), concurrency: c, seconds: seconds,
+            let results = await round(pools[k], target(lengths[k]), concurrency: c, seconds: seconds,
                                       spread: .milliseconds(interval * lengths[k]))
             cpu[k] += Proc.cpuMilliseconds(pid) - cpu0
             let good = results.filter(\.ok).count
