@@ -12,6 +12,9 @@ import QianxueCore
 /// the SSE parsing, output screen and the client's frame run right there, no task woken per chunk).
 public final class HTTPOutboundTransport: OutboundTransport {
     let client: HTTPClient
+    /// The client's event loops: a preferred loop must be one of them (AsyncHTTPClient traps on
+    /// another group's loop — a test server's, or Hummingbird's router testing's).
+    private let ownLoops: Set<ObjectIdentifier>
 
     /// - Parameters:
     ///   - connectTimeout: how long to wait for a connection.
@@ -26,6 +29,7 @@ public final class HTTPOutboundTransport: OutboundTransport {
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
         config.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        ownLoops = Set(client.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
     }
 
     public func shutdown() async {
@@ -55,7 +59,7 @@ public final class HTTPOutboundTransport: OutboundTransport {
     private func exchange(_ wire: HTTPClient.Request, timeout: Duration, _ receiver: any OutboundReceiver) async throws {
         let delegate = ReceiverDelegate(receiver)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
-        let task = if let loop = OutboundAffinity.eventLoop {
+        let task = if let loop = OutboundAffinity.eventLoop, ownLoops.contains(ObjectIdentifier(loop)) {
             client.execute(request: wire, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline)
         } else {
             client.execute(request: wire, delegate: delegate, deadline: deadline)
@@ -89,7 +93,8 @@ public final class HTTPOutboundTransport: OutboundTransport {
 
 /// The event loop a request's outbound calls prefer: the client's connection's, so that a streamed
 /// answer's chunks are read on the loop that writes them to the client (no thread woken per
-/// chunk). AsyncHTTPClient takes an idle connection on that loop when it has one, else any.
+/// chunk). AsyncHTTPClient takes an idle connection on that loop when it has one, else any; a loop
+/// of another group (not the gateway's server: a test's) is no preference.
 enum OutboundAffinity {
     @TaskLocal static var eventLoop: (any EventLoop)?
 }
