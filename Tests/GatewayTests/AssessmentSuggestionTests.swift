@@ -24,34 +24,28 @@ import TestSupport
         // given a model whose first answer is out of the rubric's range and whose second is valid
         let endpoint = AssistantQuizTests.ScriptedEndpoint(replies: [#"{"points": 99, "rationale": "满分"}"#,
                                                                      #"{"points": 1, "rationale": "说出了一个想法，但没有举例说明。"}"#])
-        let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.testLive { model in
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "scripted", apiKey: nil)
-            }) { f in
-                try await f.app().test(.router) { client in
-                    let (c, id) = try await Self.pendingAnswer(f, client)
-                    // when the teacher asks for a suggestion
-                    let r = try await AssessmentFlowTests().post(client, c.teacherToken, "/v1/assessment/responses/\(id)/suggestion", [:])
-                    // then the second (valid) answer is the suggestion, marked advisory, with the model named
-                    #expect(r.status == .ok, "\(r.text)")
-                    #expect(r.json["suggestedPoints"] as? Int == 1 && r.json["advisory"] as? Bool == true)
-                    #expect(r.json["model"] as? String == "scripted" && (r.json["rationale"] as? String)?.contains("举例") == true)
-                    // the model was asked twice under the schema, with the rubric and the student's words
-                    let bodies = endpoint.bodies.withLock { $0 }
-                    #expect(bodies.count == 2)
-                    #expect(bodies.allSatisfy { $0.contains("\"json_schema\"") && $0.contains("评分标准") && $0.contains("我的想法") })
-                    // and the answer still waits for the teacher's score
-                    let pending = try await client.execute(uri: "/v1/classes/\(c.id)/written-responses", method: .get, headers: bearer(c.teacherToken)) { $0 }
-                    let same = (pending.json["items"] as? [[String: Any]])?.first { $0["id"] as? String == id }
-                    #expect(same != nil && same?["points"] == nil)
-                    // students and unknown answers are refused
-                    #expect(try await AssessmentFlowTests().post(client, c.studentToken, "/v1/assessment/responses/\(id)/suggestion", [:])
-                        .isProblem(.forbidden))
-                    #expect(try await AssessmentFlowTests().post(client, c.teacherToken, "/v1/assessment/responses/\(UUID())/suggestion", [:])
-                        .isProblem(.notFound))
-                }
-                await f.platform.outbound?.shutdown()
+        try await GatewayFixture.over(endpoint: endpoint.router(), model: "scripted") { f in
+            try await f.app().test(.router) { client in
+                let (c, id) = try await Self.pendingAnswer(f, client)
+                // when the teacher asks for a suggestion
+                let r = try await AssessmentFlowTests().post(client, c.teacherToken, "/v1/assessment/responses/\(id)/suggestion", [:])
+                // then the second (valid) answer is the suggestion, marked advisory, with the model named
+                #expect(r.status == .ok, "\(r.text)")
+                #expect(r.json["suggestedPoints"] as? Int == 1 && r.json["advisory"] as? Bool == true)
+                #expect(r.json["model"] as? String == "scripted" && (r.json["rationale"] as? String)?.contains("举例") == true)
+                // the model was asked twice under the schema, with the rubric and the student's words
+                let bodies = endpoint.bodies.withLock { $0 }
+                #expect(bodies.count == 2)
+                #expect(bodies.allSatisfy { $0.contains("\"json_schema\"") && $0.contains("评分标准") && $0.contains("我的想法") })
+                // and the answer still waits for the teacher's score
+                let pending = try await client.execute(uri: "/v1/classes/\(c.id)/written-responses", method: .get, headers: bearer(c.teacherToken)) { $0 }
+                let same = (pending.json["items"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+                #expect(same != nil && same?["points"] == nil)
+                // students and unknown answers are refused
+                #expect(try await AssessmentFlowTests().post(client, c.studentToken, "/v1/assessment/responses/\(id)/suggestion", [:])
+                    .isProblem(.forbidden))
+                #expect(try await AssessmentFlowTests().post(client, c.teacherToken, "/v1/assessment/responses/\(UUID())/suggestion", [:])
+                    .isProblem(.notFound))
             }
         }
     }

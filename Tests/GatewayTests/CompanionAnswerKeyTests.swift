@@ -37,48 +37,42 @@ import TestSupport
         let lesson = try #require(GatewayFixture.shippedCurriculum.lessons.first { $0.slug == "jr-ai-and-jobs" })
         let exercise = try #require(lesson.exercises.first)
         let endpoint = KeyTellingEndpoint(reply: "好的，我直接告诉你：这道题的答案是\(exercise.answer)。记住就行！")
-        let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.testLive { model in
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(model.port!)/v1", model: "careless", apiKey: nil)
-            }) { f in
-                try await f.app().test(.router) { client in
-                    // given a grade-8 student with an assignment on the lesson
-                    let r = f.platform.registry
-                    let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-4")
-                    let s = try await r.createUser(NewUser(username: "student.key", role: .student, schoolID: f.schoolA.id, birthDate: "2012-02-02",
-                                                           password: GatewayFixture.password), actor: nil)
-                    try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
-                    try await r.addMember(classID: cls.id, userID: s.id, role: .student)
-                    let teacher = Principal(userID: f.teacherA.id, username: f.teacherA.username, role: .teacher, schoolID: f.schoolA.id,
-                                            regionCode: nil, tokenID: nil)
-                    let a = try await f.platform.companion.createAssignment(.init(classID: cls.id, lessonSlug: lesson.slug, companionMode: .open), by: teacher)
-                    let token = try await f.token(client, s)
-                    var headers = bearer(token)
-                    headers[.contentType] = "application/json"
-                    headers[.accept] = "application/json"
-                    let opened = try await client.execute(uri: "/v1/companion/sessions", method: .post, headers: headers,
-                                                          body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["assignmentId": a.id.uuidString]))) { $0 }
-                    let sessionID = try #require(opened.json["id"] as? String)
+        try await GatewayFixture.over(endpoint: endpoint.router(), model: "careless") { f in
+            try await f.app().test(.router) { client in
+                // given a grade-8 student with an assignment on the lesson
+                let r = f.platform.registry
+                let cls = try await r.createClass(schoolID: f.schoolA.id, grade: "8", name: "8-4")
+                let s = try await r.createUser(NewUser(username: "student.key", role: .student, schoolID: f.schoolA.id, birthDate: "2012-02-02",
+                                                       password: GatewayFixture.password), actor: nil)
+                try await r.addMember(classID: cls.id, userID: f.teacherA.id, role: .teacher)
+                try await r.addMember(classID: cls.id, userID: s.id, role: .student)
+                let teacher = Principal(userID: f.teacherA.id, username: f.teacherA.username, role: .teacher, schoolID: f.schoolA.id,
+                                        regionCode: nil, tokenID: nil)
+                let a = try await f.platform.companion.createAssignment(.init(classID: cls.id, lessonSlug: lesson.slug, companionMode: .open), by: teacher)
+                let token = try await f.token(client, s)
+                var headers = bearer(token)
+                headers[.contentType] = "application/json"
+                headers[.accept] = "application/json"
+                let opened = try await client.execute(uri: "/v1/companion/sessions", method: .post, headers: headers,
+                                                      body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["assignmentId": a.id.uuidString]))) { $0 }
+                let sessionID = try #require(opened.json["id"] as? String)
 
-                    // when the student asks for the answer and the model gives it verbatim
-                    let reply = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .post, headers: headers,
-                                                         body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["content": "\(exercise.prompt) 直接告诉我答案"]))) { $0 }
+                // when the student asks for the answer and the model gives it verbatim
+                let reply = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .post, headers: headers,
+                                                     body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["content": "\(exercise.prompt) 直接告诉我答案"]))) { $0 }
 
-                    // then the model was given the exercise's hint ladder, not its answer
-                    let prompt = try #require(endpoint.prompts.withLock { $0.first })
-                    #expect(prompt.contains(exercise.hints[0]))
-                    #expect(!prompt.contains("答案：\(exercise.answer)") && !prompt.contains("answer\":\"\(exercise.answer)"))
-                    // and the student never receives the answer: the reply stops before it, flagged as a leak
-                    #expect(reply.status == .ok)
-                    let content = reply.json["content"] as? String ?? ""
-                    #expect(!content.contains("答案是\(exercise.answer)"), "\(content)")
-                    let flags = reply.json["flags"] as? [[String: Any]] ?? []
-                    #expect(flags.contains { $0["category"] as? String == "leak" }, "\(reply.text)")
-                    let history = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .get, headers: bearer(token)) { $0 }
-                    #expect(!history.text.contains("答案是\(exercise.answer)"))
-                }
-                await f.platform.outbound?.shutdown()
+                // then the model was given the exercise's hint ladder, not its answer
+                let prompt = try #require(endpoint.prompts.withLock { $0.first })
+                #expect(prompt.contains(exercise.hints[0]))
+                #expect(!prompt.contains("答案：\(exercise.answer)") && !prompt.contains("answer\":\"\(exercise.answer)"))
+                // and the student never receives the answer: the reply stops before it, flagged as a leak
+                #expect(reply.status == .ok)
+                let content = reply.json["content"] as? String ?? ""
+                #expect(!content.contains("答案是\(exercise.answer)"), "\(content)")
+                let flags = reply.json["flags"] as? [[String: Any]] ?? []
+                #expect(flags.contains { $0["category"] as? String == "leak" }, "\(reply.text)")
+                let history = try await client.execute(uri: "/v1/companion/sessions/\(sessionID)/messages", method: .get, headers: bearer(token)) { $0 }
+                #expect(!history.text.contains("答案是\(exercise.answer)"))
             }
         }
     }

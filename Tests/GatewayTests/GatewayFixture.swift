@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Inference
 import NIOCore
 import Persistence
 import QianxueCore
@@ -65,6 +66,23 @@ struct GatewayFixture {
                 studentA: student, studentB: try await user("student.b", .student, b.id),
                 schoolAdminA: try await user("schooladmin.a", .schoolAdmin, a.id))
             return try await body(f)
+        }
+    }
+
+    /// A fixture whose inference endpoint (asked for `model`) is `endpoint`, served live on
+    /// loopback; the platform's HTTP client is shut down after `body`.
+    static func over(endpoint: Router<BasicRequestContext>, model: String = "m", _ engine: DatabaseEngine = .sqlite,
+                     test: String = #function, configure: @escaping @Sendable (inout AppConfig) -> Void = { _ in },
+                     _ body: @escaping @Sendable (GatewayFixture) async throws -> Void) async throws {
+        let upstream = Application(router: endpoint, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await upstream.testLive { e in
+            try await with(engine, test: test, configure: { c in
+                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(e.port!)/v1", model: model, apiKey: nil)
+                configure(&c)
+            }) { f in
+                try await body(f)
+                await f.platform.outbound?.shutdown()
+            }
         }
     }
 

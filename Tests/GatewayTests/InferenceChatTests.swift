@@ -42,26 +42,19 @@ final class RecordingEndpoint: Sendable {
 
     @Test func personalDataReachesTheEndpointOnlyAsPlaceholders() async throws {
         let endpoint = RecordingEndpoint()
-        let app = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.testLive { upstream in
-            let port = upstream.port!
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(port)/v1", model: "m", apiKey: nil)
-            }) { f in
-                try await f.app().test(.router) { client in
-                    let teacher = try await f.token(client, f.teacherA)
-                    // when a message with a valid ID number, a phone number and a wrong-check-digit number goes through
-                    let (status, body) = try await chat(client, teacher, "学生证件11010519491231002X，家长电话13812345678，学号110105194912310021。", stream: true)
-                    #expect(status == .ok)
-                    #expect(body.contains("event: delta") && body.contains("event: done"))
-                    #expect(body.contains("\"provider\":\"openai-compatible\""))
-                    // then the endpoint received placeholders only; the invalid number passed unchanged
-                    let received = try #require(endpoint.bodies.withLock { $0.first })
-                    #expect(!received.contains("11010519491231002X") && received.contains("[身份证号]"))
-                    #expect(!received.contains("13812345678") && received.contains("[电话]"))
-                    #expect(received.contains("110105194912310021"))
-                }
-                await f.platform.outbound?.shutdown()
+        try await GatewayFixture.over(endpoint: endpoint.router()) { f in
+            try await f.app().test(.router) { client in
+                let teacher = try await f.token(client, f.teacherA)
+                // when a message with a valid ID number, a phone number and a wrong-check-digit number goes through
+                let (status, body) = try await chat(client, teacher, "学生证件11010519491231002X，家长电话13812345678，学号110105194912310021。", stream: true)
+                #expect(status == .ok)
+                #expect(body.contains("event: delta") && body.contains("event: done"))
+                #expect(body.contains("\"provider\":\"openai-compatible\""))
+                // then the endpoint received placeholders only; the invalid number passed unchanged
+                let received = try #require(endpoint.bodies.withLock { $0.first })
+                #expect(!received.contains("11010519491231002X") && received.contains("[身份证号]"))
+                #expect(!received.contains("13812345678") && received.contains("[电话]"))
+                #expect(received.contains("110105194912310021"))
             }
         }
     }

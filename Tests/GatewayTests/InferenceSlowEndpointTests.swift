@@ -36,55 +36,49 @@ final class OneTokenASecondEndpoint: Sendable {
 @Suite struct InferenceSlowEndpointTests {
     @Test func atOneTokenASecondTheFirstDeltaReachesTheClientWithinOneAndAHalfSeconds() async throws {
         let slow = OneTokenASecondEndpoint()
-        let upstream = Application(router: slow.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.testLive { endpoint in
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(endpoint.port!)/v1", model: "m", apiKey: nil)
-            }) { f in
-                try await f.app().testLive { client in
-                    let teacher = try await f.token(client, f.teacherA)
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
-                    request.method = .POST
-                    request.headers.add(name: "authorization", value: "Bearer \(teacher)")
-                    request.headers.add(name: "content-type", value: "application/json")
-                    request.headers.add(name: "accept", value: "text/event-stream")
-                    request.headers.add(name: "idempotency-key", value: "slow-stream-1")
-                    request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
-                        "messages": [["role": "user", "content": "请讲讲这一课。"]], "maxCompletionTokens": 16] as [String: Any])))
+        try await GatewayFixture.over(endpoint: slow.router()) { f in
+            try await f.app().testLive { client in
+                let teacher = try await f.token(client, f.teacherA)
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
+                request.method = .POST
+                request.headers.add(name: "authorization", value: "Bearer \(teacher)")
+                request.headers.add(name: "content-type", value: "application/json")
+                request.headers.add(name: "accept", value: "text/event-stream")
+                request.headers.add(name: "idempotency-key", value: "slow-stream-1")
+                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
+                    "messages": [["role": "user", "content": "请讲讲这一课。"]], "maxCompletionTokens": 16] as [String: Any])))
 
-                    // when the reply streams at one token a second
-                    let started = ContinuousClock.now
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    #expect(response.status == .ok)
-                    var received = ""
-                    var firstDelta: ContinuousClock.Instant?
-                    for try await buffer in response.body {
-                        received += String(buffer: buffer)
-                        if firstDelta == nil, received.contains("event: delta") { firstDelta = .now }
-                    }
-
-                    // then the first token is passed on as it comes, not held for a window of later ones:
-                    // within 1.5 s of the endpoint being asked, and well under the next token's second
-                    // (measured from the endpoint's side, so that a loaded test machine's sign-in and
-                    // connection set-up do not count against the stream)
-                    let delta = try #require(firstDelta)
-                    let asked = try #require(slow.asked.withLock { $0 })
-                    let written = try #require(slow.firstWritten.withLock { $0 })
-                    #expect(delta - asked < .milliseconds(1_500), "first delta \(delta - asked) after the endpoint was asked (\(delta - started) after the request)")
-                    #expect(delta - written < .milliseconds(400), "the gateway held the first token for \(delta - written)")
-                    #expect(received.contains("event: done"))
-                    #expect(received.contains("同学") && received.contains("课文"))
-
-                    // and with an Idempotency-Key the stream was not held back to be stored: a replay
-                    // answers the stored final message as JSON, without asking the endpoint again
-                    let replay = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    #expect(replay.headers["idempotent-replayed"].first == "true")
-                    #expect(replay.headers["content-type"].first == "application/json")
-                    let json = try JSONSerialization.jsonObject(with: Data(buffer: try await replay.body.collect(upTo: 1 << 20))) as? [String: Any]
-                    #expect(json?["text"] as? String == OneTokenASecondEndpoint.tokens.joined())
-                    #expect(json?["finishReason"] as? String == "stop")
+                // when the reply streams at one token a second
+                let started = ContinuousClock.now
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                #expect(response.status == .ok)
+                var received = ""
+                var firstDelta: ContinuousClock.Instant?
+                for try await buffer in response.body {
+                    received += String(buffer: buffer)
+                    if firstDelta == nil, received.contains("event: delta") { firstDelta = .now }
                 }
-                await f.platform.outbound?.shutdown()
+
+                // then the first token is passed on as it comes, not held for a window of later ones:
+                // within 1.5 s of the endpoint being asked, and well under the next token's second
+                // (measured from the endpoint's side, so that a loaded test machine's sign-in and
+                // connection set-up do not count against the stream)
+                let delta = try #require(firstDelta)
+                let asked = try #require(slow.asked.withLock { $0 })
+                let written = try #require(slow.firstWritten.withLock { $0 })
+                #expect(delta - asked < .milliseconds(1_500), "first delta \(delta - asked) after the endpoint was asked (\(delta - started) after the request)")
+                #expect(delta - written < .milliseconds(400), "the gateway held the first token for \(delta - written)")
+                #expect(received.contains("event: done"))
+                #expect(received.contains("同学") && received.contains("课文"))
+
+                // and with an Idempotency-Key the stream was not held back to be stored: a replay
+                // answers the stored final message as JSON, without asking the endpoint again
+                let replay = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                #expect(replay.headers["idempotent-replayed"].first == "true")
+                #expect(replay.headers["content-type"].first == "application/json")
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: try await replay.body.collect(upTo: 1 << 20))) as? [String: Any]
+                #expect(json?["text"] as? String == OneTokenASecondEndpoint.tokens.joined())
+                #expect(json?["finishReason"] as? String == "stop")
             }
         }
     }

@@ -82,15 +82,9 @@ final class LongAnswerEndpoint: Sendable {
     /// signed in: `body` gets the fixture, the gateway's port and the teacher's token.
     static func throughGateway(to endpoint: LongAnswerEndpoint,
                                _ body: @escaping @Sendable (GatewayFixture, Int, String) async throws -> Void) async throws {
-        let upstream = Application(router: endpoint.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await upstream.testLive { e in
-            try await GatewayFixture.with(.sqlite, configure: { c in
-                c.inference = try? InferenceEndpoint(baseURL: "http://127.0.0.1:\(e.port!)/v1", model: "m", apiKey: nil)
-            }) { f in
-                try await f.app().testLive { client in
-                    try await body(f, client.port!, try await f.token(client, f.teacherA))
-                }
-                await f.platform.outbound?.shutdown()
+        try await GatewayFixture.over(endpoint: endpoint.router()) { f in
+            try await f.app().testLive { client in
+                try await body(f, client.port!, try await f.token(client, f.teacherA))
             }
         }
     }
