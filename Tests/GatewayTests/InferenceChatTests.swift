@@ -114,14 +114,9 @@ final class RecordingEndpoint: Sendable {
                 let teacher = try await f.token(client, f.teacherA)
                 // 48 tokens: long enough to stream in several pieces past the output screen's hold-back.
                 // Read with a generous timeout: on a loaded 2-core machine the model may run at 5 tokens/s.
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
-                request.method = .POST
-                request.headers.add(name: "authorization", value: "Bearer \(teacher)")
-                request.headers.add(name: "content-type", value: "application/json")
-                request.headers.add(name: "accept", value: "text/event-stream")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
+                let request = try streamedInferenceChat(port: client.port!, token: teacher, [
                     "messages": [["role": "user", "content": "Write three sentences about the weather."]],
-                    "maxCompletionTokens": 48, "temperature": 0] as [String: Any])))
+                    "maxCompletionTokens": 48, "temperature": 0])
                 // a client of its own: the shared one gives up after 60 s without a byte, and a saturated
                 // 2-core run can take that long before the model's first token
                 let http = HTTPClient(eventLoopGroupProvider: .singleton,

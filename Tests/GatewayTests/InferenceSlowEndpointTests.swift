@@ -39,14 +39,9 @@ final class OneTokenASecondEndpoint: Sendable {
         try await GatewayFixture.over(endpoint: slow.router()) { f in
             try await f.app().testLive { client in
                 let teacher = try await f.token(client, f.teacherA)
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port!)/v1/inference/chat")
-                request.method = .POST
-                request.headers.add(name: "authorization", value: "Bearer \(teacher)")
-                request.headers.add(name: "content-type", value: "application/json")
-                request.headers.add(name: "accept", value: "text/event-stream")
+                var request = try streamedInferenceChat(port: client.port!, token: teacher, [
+                    "messages": [["role": "user", "content": "请讲讲这一课。"]], "maxCompletionTokens": 16])
                 request.headers.add(name: "idempotency-key", value: "slow-stream-1")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
-                    "messages": [["role": "user", "content": "请讲讲这一课。"]], "maxCompletionTokens": 16] as [String: Any])))
 
                 // when the reply streams at one token a second
                 let started = ContinuousClock.now

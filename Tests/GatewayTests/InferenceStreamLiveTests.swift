@@ -58,14 +58,7 @@ final class LongAnswerEndpoint: Sendable {
 /// sockets under client deadlines).
 @Suite struct InferenceStreamLiveTests {
     func chatRequest(_ port: Int, _ token: String) throws -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/inference/chat")
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(token)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "accept", value: "text/event-stream")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
-            "messages": [["role": "user", "content": "请讲讲侗族大歌。"]], "maxCompletionTokens": 2_000] as [String: Any])))
-        return request
+        try streamedInferenceChat(port: port, token: token, ["messages": [["role": "user", "content": "请讲讲侗族大歌。"]], "maxCompletionTokens": 2_000])
     }
 
     /// The text of the `delta` events of a stream, in order.

@@ -5,6 +5,17 @@ import NIOHTTP1
 import Registry
 import TestSupport
 
+/// A streamed `POST /v1/inference/chat` (`body`: the request's JSON) to a gateway listening on loopback.
+func streamedInferenceChat(port: Int, token: String, _ body: [String: Any]) throws -> HTTPClientRequest {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/inference/chat")
+    request.method = .POST
+    request.headers.add(name: "authorization", value: "Bearer \(token)")
+    request.headers.add(name: "content-type", value: "application/json")
+    request.headers.add(name: "accept", value: "text/event-stream")
+    request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+    return request
+}
+
 /// How one companion chat over a live socket ended.
 struct ChatOutcome: Sendable, CustomStringConvertible {
     let status: Int

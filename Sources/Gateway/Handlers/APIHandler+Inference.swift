@@ -30,7 +30,7 @@ extension APIHandler {
             let frames = EventFrameQueue(transcript: transcript, requestID: RequestScope.requestID)
             let answer = try await inference.service.start(job, into: frames)
             frames.answer = answer
-            RequestScope.current.state?.eventFrames = frames
+            RequestScope.current.state?.leave(frames)
             return .ok(.init(body: .textEventStream(EventFrameBody(frames, answer: answer).httpBody)))
         }
         let events = try await inference.service.start(job)

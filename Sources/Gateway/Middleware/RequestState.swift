@@ -11,12 +11,12 @@ final class RequestState: Sendable {
     private let eventFramesBox = Mutex<EventFrameQueue?>(nil)
 
     /// A streamed answer the handler returned, which the gateway writes straight to the client's
-    /// connection rather than through the generated server's body (taken once).
-    var eventFrames: EventFrameQueue? {
-        get { eventFramesBox.withLock { $0 } }
-        set { eventFramesBox.withLock { $0 = newValue } }
+    /// connection rather than through the generated server's body.
+    func leave(_ frames: EventFrameQueue) {
+        eventFramesBox.withLock { $0 = frames }
     }
 
+    /// The streamed answer left by the handler, once.
     func takeEventFrames() -> EventFrameQueue? {
         eventFramesBox.withLock { q in
             defer { q = nil }
