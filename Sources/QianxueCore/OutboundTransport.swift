@@ -1,13 +1,14 @@
 /// How a domain module reaches an endpoint outside the platform — the inference endpoint, the
 /// moderation endpoint, the alert webhook — without knowing HTTP: one request goes out and its
-/// answer comes back in pieces. Gateway implements it (with AsyncHTTPClient, one shared connection
-/// pool) and hands it to the modules that need it; only Gateway knows HTTP.
+/// answer comes back in pieces. Gateway implements it (`HTTPOutboundTransport`: SwiftNIO's HTTP/1
+/// codec for `http://`, AsyncHTTPClient for `https://`, connections kept for reuse) and hands it to
+/// the modules that need it; only Gateway knows HTTP.
 public protocol OutboundTransport: Sendable {
     /// Sends `request` and hands its answer to `receiver`: `head` once, then the body in pieces, in
     /// order, then `end` — one call at a time, possibly on a thread of the transport's own. Returns
     /// when the answer has ended, or early when `receiver` wants no more (the connection is then
-    /// closed, not reused). A connection closed before any answer began is tried once more on a
-    /// new one. What `receiver` throws is rethrown unchanged; the transport's own failures are
+    /// closed, unless the answer's end came in the same read). A connection closed before any
+    /// answer began is tried once more on a new one. What `receiver` throws is rethrown unchanged; the transport's own failures are
     /// `OutboundError`s, and a cancelled task stops the exchange with `CancellationError`.
     func send(_ request: OutboundRequest, timeout: Duration, to receiver: any OutboundReceiver) async throws
 }

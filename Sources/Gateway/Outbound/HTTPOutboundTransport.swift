@@ -6,20 +6,24 @@ import NIOPosix
 import QianxueCore
 
 /// The platform's one way out to other servers — the inference endpoint, the moderation endpoint,
-/// the alert webhook — over one shared AsyncHTTPClient and its connection pool, created once and
-/// shut down with the platform. The answer is read with AsyncHTTPClient's delegate API: each body
-/// part goes to the receiver on the connection's event loop as it arrives (for a streamed answer,
-/// the SSE parsing, output screen and the client's frame run right there, no task woken per chunk).
+/// the alert webhook. An `http://` address goes over `PlainHTTP1Client` (SwiftNIO's HTTP/1 codec on
+/// the caller's event loop, kept-alive connections per loop); an `https://` one over one shared
+/// AsyncHTTPClient and its connection pool, its answer read with the delegate API. Either way each
+/// body part goes to the receiver on the connection's event loop as it arrives (for a streamed
+/// answer, the SSE parsing, output screen and the client's frame run right there, no task woken
+/// per chunk). Created once and shut down with the platform.
 public final class HTTPOutboundTransport: OutboundTransport {
     let client: HTTPClient
+    let plain: PlainHTTP1Client
     /// The client's event loops: a preferred loop must be one of them (AsyncHTTPClient traps on
     /// another group's loop — a test server's, or Hummingbird's router testing's).
     private let ownLoops: Set<ObjectIdentifier>
 
     /// - Parameters:
     ///   - connectTimeout: how long to wait for a connection.
-    ///   - maxConnections: connections per host — one per stream in flight; hundreds of
-    ///     classrooms stream at once.
+    ///   - maxConnections: AsyncHTTPClient's connections per host — one per stream in flight;
+    ///     hundreds of classrooms stream at once (the plain client opens what the scheduler's slots
+    ///     let through).
     public init(connectTimeout: Duration = .seconds(5), maxConnections: Int = 1024) {
         var config = HTTPClient.Configuration()
         config.timeout.connect = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
@@ -29,37 +33,52 @@ public final class HTTPOutboundTransport: OutboundTransport {
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
         config.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        plain = PlainHTTP1Client(connectTimeout: connectTimeout)
         ownLoops = Set(client.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
     }
 
     public func shutdown() async {
+        plain.shutdown()
         try? await client.shutdown()
     }
 
     public func send(_ request: OutboundRequest, timeout: Duration, to receiver: any OutboundReceiver) async throws {
-        let wire: HTTPClient.Request
-        let body: HTTPClient.Body? = request.body.isEmpty ? nil : .byteBuffer(ByteBuffer(bytes: request.body))
-        do {
-            wire = try HTTPClient.Request(url: request.url, method: request.method == .post ? .POST : .GET,
-                                          headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }), body: body)
-        } catch {
-            throw OutboundError.connection("the address \(request.url) cannot be used: \(error)")
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
+        let attempt: () async throws -> Void
+        if let address = PlainHTTP1Client.Address(request.url) {
+            let loop = preferredLoop ?? client.eventLoopGroup.next()
+            attempt = { try await self.plain.exchange(request, to: address, on: loop, deadline: deadline, receiver: receiver) }
+        } else {
+            let wire: HTTPClient.Request
+            let body: HTTPClient.Body? = request.body.isEmpty ? nil : .byteBuffer(ByteBuffer(bytes: request.body))
+            do {
+                wire = try HTTPClient.Request(url: request.url, method: request.method == .post ? .POST : .GET,
+                                              headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }), body: body)
+            } catch {
+                throw OutboundError.connection("the address \(request.url) cannot be used: \(error)")
+            }
+            attempt = { try await self.exchange(wire, deadline: deadline, receiver) }
         }
         do {
-            try await exchange(wire, timeout: timeout, receiver)
+            try await attempt()
         } catch OutboundError.closedBeforeAnswer {
-            // The pooled connection was closed (or reset) by the server as the request went out —
-            // no answer began, the receiver saw nothing. llama.cpp's server (cpp-httplib) closes a
-            // keep-alive connection after a few requests or seconds, sometimes right after a
-            // stream ends: the request goes once more, on a new connection.
-            try await exchange(wire, timeout: timeout, receiver)
+            // The kept-alive connection was closed (or reset) by the server as the request went
+            // out — no answer began, the receiver saw nothing. llama.cpp's server (cpp-httplib)
+            // closes a keep-alive connection after a few requests or seconds, sometimes right after
+            // a stream ends: the request goes once more, on a new connection.
+            try await attempt()
         }
     }
 
-    private func exchange(_ wire: HTTPClient.Request, timeout: Duration, _ receiver: any OutboundReceiver) async throws {
+    /// The caller's preferred event loop (`OutboundAffinity`), if it is one of ours.
+    private var preferredLoop: (any EventLoop)? {
+        guard let loop = OutboundAffinity.eventLoop, ownLoops.contains(ObjectIdentifier(loop)) else { return nil }
+        return loop
+    }
+
+    private func exchange(_ wire: HTTPClient.Request, deadline: NIODeadline, _ receiver: any OutboundReceiver) async throws {
         let delegate = ReceiverDelegate(receiver)
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
-        let task = if let loop = OutboundAffinity.eventLoop, ownLoops.contains(ObjectIdentifier(loop)) {
+        let task = if let loop = preferredLoop {
             client.execute(request: wire, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline)
         } else {
             client.execute(request: wire, delegate: delegate, deadline: deadline)

@@ -1,0 +1,157 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import QianxueCore
+import Synchronization
+
+/// HTTP/1.1 over plain TCP (`http://` addresses), with SwiftNIO's own encoder and decoder and
+/// nothing else between the socket and the receiver: each body part the decoder reads goes to the
+/// receiver right there, on the connection's event loop — the loop the caller names (for a streamed
+/// answer, the loop of the client's connection it is written to). Kept-alive connections wait, per
+/// event loop and host, for the next request on that loop.
+///
+/// Why not AsyncHTTPClient here (issue 5, measured side by side in Benchmarks/README): a streamed
+/// answer's receiver wants no more after `data: [DONE]`, and a delegate that stops reading makes
+/// AsyncHTTPClient close the connection — every stream paid a new TCP connection to the endpoint.
+/// This client passes over the rest of the read that brought `[DONE]` and keeps the connection when
+/// the body's end came with it (it does: endpoints write both at once). At 50 streams that took the
+/// gateway from +1.25 to +0.83 ms first token and 158 to 108 ms CPU per 1,000 chunks; at 500 from
+/// +86 to +31 ms. `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that
+/// a connection's cost is not what the gateway adds).
+final class PlainHTTP1Client: Sendable {
+    /// Where a request goes.
+    struct Address: Hashable, Sendable {
+        let host: String
+        let port: Int
+        /// The path and query, as sent in the request line.
+        let target: String
+
+        /// `http://host[:port]/path?query`, or nil for any other address.
+        init?(_ url: String) {
+            guard let u = URLComponents(string: url), u.scheme?.lowercased() == "http",
+                  let host = u.host, !host.isEmpty, u.user == nil else { return nil }
+            // an IPv6 address comes in brackets, which neither the resolver nor `SocketAddress` takes
+            self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            port = u.port ?? 80
+            let path = u.percentEncodedPath.isEmpty ? "/" : u.percentEncodedPath
+            target = u.percentEncodedQuery.map { path + "?" + $0 } ?? path
+        }
+
+        /// The `host` header's value.
+        var hostHeader: String {
+            let name = host.contains(":") ? "[\(host)]" : host
+            return port == 80 ? name : "\(name):\(port)"
+        }
+    }
+
+    private struct PoolKey: Hashable {
+        let loop: ObjectIdentifier
+        let host: String
+        let port: Int
+    }
+
+    let connectTimeout: TimeAmount
+    /// Idle connections kept per event loop and host; more are closed as they come back.
+    let maxIdlePerLoop: Int
+    /// An idle connection older than this is closed instead of reused (servers close theirs too:
+    /// llama.cpp's after 5 s; a request on a connection closed under it is tried once more).
+    let idleLimit: TimeAmount
+    private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
+
+    init(connectTimeout: Duration, maxIdlePerLoop: Int = 256, idleLimit: TimeAmount = .seconds(30)) {
+        self.connectTimeout = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
+        self.maxIdlePerLoop = maxIdlePerLoop
+        self.idleLimit = idleLimit
+    }
+
+    /// Sends `request` to `address` on a connection of `loop` and hands the answer to `receiver`
+    /// there. Returns when the answer ended or the receiver wanted no more; a cancelled task closes
+    /// the connection and throws `CancellationError`.
+    func exchange(_ request: OutboundRequest, to address: Address, on loop: any EventLoop,
+                  deadline: NIODeadline, receiver: any OutboundReceiver) async throws {
+        let exchange = PlainHTTP1Exchange(request: request, address: address, receiver: receiver,
+                                          promise: loop.makePromise(of: Void.self))
+        loop.execute { self.start(exchange, on: loop, deadline: deadline) }
+        try await withTaskCancellationHandler {
+            try await exchange.promise.futureResult.get()
+        } onCancel: {
+            loop.execute { exchange.fail(CancellationError()) }
+        }
+    }
+
+    /// Closes every idle connection (the platform shuts down).
+    func shutdown() {
+        let all = idle.withLock { pools in defer { pools = [:] }; return pools.values.flatMap { $0.map(\.channel) } }
+        for channel in all { channel.close(promise: nil) }
+    }
+
+    // MARK: - On the loop
+
+    private func start(_ exchange: PlainHTTP1Exchange, on loop: any EventLoop, deadline: NIODeadline) {
+        guard !exchange.isDone else { return }   // cancelled before it began
+        let timeout = loop.scheduleTask(deadline: deadline) { exchange.fail(OutboundError.timedOut) }
+        exchange.promise.futureResult.whenComplete { _ in timeout.cancel() }
+        let key = PoolKey(loop: ObjectIdentifier(loop), host: exchange.address.host, port: exchange.address.port)
+        if let channel = takeIdle(key) {
+            exchange.run(on: channel) { self.putIdle($0, key) }
+            return
+        }
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(PlainHTTP1Handler())
+                }
+            }
+        // an address given as numbers needs no resolver (whose lookup runs on another thread)
+        let connected = if let ip = try? SocketAddress(ipAddress: exchange.address.host, port: exchange.address.port) {
+            bootstrap.connect(to: ip)
+        } else {
+            bootstrap.connect(host: exchange.address.host, port: exchange.address.port)
+        }
+        connected.whenComplete { result in
+            switch result {
+            case .success(let channel):
+                guard !exchange.isDone else { channel.close(promise: nil); return }   // timed out or cancelled meanwhile
+                exchange.run(on: channel) { self.putIdle($0, key) }
+            case .failure(let error):
+                exchange.fail(Self.connectFailure(error))
+            }
+        }
+    }
+
+    private func takeIdle(_ key: PoolKey) -> (any Channel)? {
+        let now = NIODeadline.now()
+        var stale: [any Channel] = []
+        let found: (any Channel)? = idle.withLock { pools in
+            defer { if pools[key]?.isEmpty == true { pools[key] = nil } }
+            while let last = pools[key]?.popLast() {
+                if last.channel.isActive && now - last.since < idleLimit { return last.channel }
+                stale.append(last.channel)
+            }
+            return nil
+        }
+        for channel in stale { channel.close(promise: nil) }
+        return found
+    }
+
+    private func putIdle(_ channel: any Channel, _ key: PoolKey) {
+        let kept = idle.withLock { pools in
+            var list = pools[key, default: []]
+            list.removeAll { !$0.channel.isActive }
+            guard list.count < maxIdlePerLoop else { return false }
+            list.append((channel, .now()))
+            pools[key] = list
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    static func connectFailure(_ error: any Error) -> OutboundError {
+        if case ChannelError.connectTimeout = error { return .connectTimeout }
+        return .connection("could not connect: \(error)")
+    }
+}
