@@ -25,14 +25,25 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     /// Reads the endpoint's stream as the transport hands it over (`EventStreamReceiver`) and
     /// hands each chunk to `sink` there; a watchdog beside it enforces the first-token, idle and
     /// total deadlines.
+    ///
+    /// The read starts at once, on this thread (`Task.immediate`): the request is on its way to
+    /// the endpoint before the caller's task goes on (issue 5: a child task waited here for the
+    /// rest of the request's work — the response head, the relay — ~0.2 ms of the first token on a
+    /// busy core). The watchdog stops it by cancelling it.
     public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         let watchdog = StreamWatchdog(settings: settings)
         let wire = try wireRequest(request, stream: true)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.read(wire, into: sink, watchdog: watchdog) }
-            group.addTask { try await watchdog.watch() }
-            try await group.next()
-            group.cancelAll()
+        let reading = Task.immediate { try await self.read(wire, into: sink, watchdog: watchdog) }
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { reading.cancel() }                  // on any way out: stop reading
+                group.addTask { try await reading.value }
+                group.addTask { try await watchdog.watch() }
+                try await group.next()                      // the first to end: the read, or a deadline
+                group.cancelAll()
+            }
+        } onCancel: {
+            reading.cancel()
         }
     }
 

@@ -106,7 +106,8 @@ public struct InferenceService: Sendable {
                                   hintLadders: job.hintLadders)
         let output = screen.outputScreen(holdBack: holdBack, forbidden: job.forbidden)
         let early = screened.flags.filter { $0.severity > .low }
-        return Task {
+        // Started on this thread, so that the endpoint is asked before the caller answers its client.
+        return Task.immediate {
             await run(request, job: job, output: output, redaction: screened.redaction, lease: lease, earlyFlags: early,
                       inputDecisions: screened.decisions, out: sink)
             sink.finish()
