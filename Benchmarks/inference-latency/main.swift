@@ -11,7 +11,7 @@ import Synchronization
 // Benchmarks/inference-latency/run starts everything pinned with taskset; the subcommands:
 //
 //   inference-latency endpoint [--port 8089] [--chunks 20] [--first 20] [--interval 20]
-//   inference-latency compare --endpoint http://127.0.0.1:P/v1 --gateway http://127.0.0.1:G --token T
+//   inference-latency compare --endpoint http://127.0.0.1:P/v1 --gateway http://127.0.0.1:G --token T [--target gateway|direct]
 //                             --gateway-pid PID [--endpoint-pid PID] [--concurrency 1,50,500] [--rounds 4] [--duration 5]
 //                             [--chunks 20] [--first 20] [--interval 20]
 //   inference-latency split   --gateway http://127.0.0.1:G --token T --gateway-pid PID
@@ -102,12 +102,14 @@ struct Tally {
 }
 
 func compare() async throws {
-    let endpoint = args.string("endpoint"), gateway = args.string("gateway"), token = args.string("token")
+    let endpoint = args.string("endpoint"), gateway = args.string("gateway"), token = args.string("token", "")
     let pid = Int32(args.int("gateway-pid", 0))
     let levels = args.string("concurrency", "1,50,500").split(separator: ",").compactMap { Int($0) }
     let rounds = args.int("rounds", 4), seconds = args.double("duration", 5), chunks = args.int("chunks", 20)
     let streamLength = Duration.milliseconds(args.int("first", 20) + args.int("interval", 20) * (chunks - 1))
-    let targets = [Target.direct(endpoint, chunks: chunks), Target.gateway(gateway, token: token, chunks: chunks)]
+    // --target direct: --gateway is something that speaks the endpoint's protocol (the bare relay)
+    let second = args.string("target", "gateway") == "direct" ? Target.direct(gateway, chunks: chunks) : Target.gateway(gateway, token: token, chunks: chunks)
+    let targets = [Target.direct(endpoint, chunks: chunks), second]
     let pools = targets.map { _ in Pool(levels.max() ?? 1) }
 
     let endpointPID = Int32(args.int("endpoint-pid", 0))
