@@ -70,23 +70,11 @@ import Testing
 
     /// Three streamed requests from one event loop: what each receiver read, and the connections.
     func threeStreams(_ manner: Manner) async throws -> (texts: [String], connections: Int) {
-        let connections = ClosingEndpointTests.Count()
-        let server = try await Self.serve(manner, connections: connections)
-        defer { server.close(promise: nil) }
-        let port = try #require(server.localAddress?.port)
-        let transport = HTTPOutboundTransport()
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        var texts: [String] = []
-        for _ in 0..<3 {
+        try await three(manner) { transport, request in
             let receiver = UntilDone()
-            try await OutboundAffinity.$eventLoop.withValue(loop) {
-                try await transport.send(OutboundRequest(.post, url: "http://127.0.0.1:\(port)/v1/chat/completions", body: Array("{}".utf8)),
-                                         timeout: .seconds(5), to: receiver)
-            }
-            texts.append(receiver.text)
+            try await transport.send(request, timeout: .seconds(5), to: receiver)
+            return receiver.text
         }
-        await transport.shutdown()
-        return (texts, connections.value.withLock { $0 })
     }
 
     @Test func aConnectionWhoseAnswerEndedWithItsDoneEventIsKept() async throws {
@@ -115,24 +103,31 @@ import Testing
     /// Sends three requests one after another from one event loop, `pause` apart; the bodies of
     /// the answers and the number of connections the server accepted.
     func threeRequests(_ manner: Manner, pause: Duration = .zero) async throws -> (bodies: [String], connections: Int) {
+        try await three(manner, pause: pause) { transport, request in
+            let answer = try await transport.send(request, timeout: .seconds(5), limit: 1_000)
+            #expect(answer.status == 200 && answer.contentType == "text/plain")
+            return String(decoding: answer.body, as: UTF8.self)
+        }
+    }
+
+    /// Three exchanges with a server answering in `manner`, from one event loop, `pause` apart:
+    /// what each read, and the connections the server accepted.
+    func three(_ manner: Manner, pause: Duration = .zero,
+               _ exchange: (HTTPOutboundTransport, OutboundRequest) async throws -> String) async throws -> ([String], Int) {
         let connections = ClosingEndpointTests.Count()
         let server = try await Self.serve(manner, connections: connections)
         defer { server.close(promise: nil) }
         let port = try #require(server.localAddress?.port)
         let transport = HTTPOutboundTransport()
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        var bodies: [String] = []
+        let request = OutboundRequest(.post, url: "http://127.0.0.1:\(port)/v1/chat/completions", body: Array("{}".utf8))
+        var answers: [String] = []
         for _ in 0..<3 {
-            let answer = try await OutboundAffinity.$eventLoop.withValue(loop) {
-                try await transport.send(OutboundRequest(.post, url: "http://127.0.0.1:\(port)/v1/chat/completions", body: Array("{}".utf8)),
-                                         timeout: .seconds(5), limit: 1_000)
-            }
-            #expect(answer.status == 200 && answer.contentType == "text/plain")
-            bodies.append(String(decoding: answer.body, as: UTF8.self))
+            answers.append(try await OutboundAffinity.$eventLoop.withValue(loop) { try await exchange(transport, request) })
             try await Task.sleep(for: pause)
         }
         await transport.shutdown()
-        return (bodies, connections.value.withLock { $0 })
+        return (answers, connections.value.withLock { $0 })
     }
 
     @Test func aKeptAliveConnectionCarriesTheNextRequestFromTheSameLoop() async throws {
