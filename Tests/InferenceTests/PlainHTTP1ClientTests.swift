@@ -84,11 +84,10 @@ import Testing
     }
 
     @Test func aConnectionWhoseAnswerGoesOnAfterDoneIsClosedNotWaitedOn() async throws {
-        let started = ContinuousClock.now
+        // a request that waited for the end that never comes would fail with its 5 s deadline
         let r = try await threeStreams(.doneWithoutAnEnd)
         #expect(r.texts.allSatisfy { $0.contains("[DONE]") })
         #expect(r.connections == 3)
-        #expect(ContinuousClock.now - started < .seconds(4), "no request waited for an end that never came")
     }
 
     static func serve(_ manner: Manner, connections: ClosingEndpointTests.Count) async throws -> any Channel {
