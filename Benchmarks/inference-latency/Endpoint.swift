@@ -174,7 +174,9 @@ enum Endpoint {
                 if i + 1 < k {
                     handler.schedule(i + 1, of: k, usage: usage, arrived: arrived, context: context)
                 } else {
-                    context.write(handler.wrapOutboundOut(.body(.byteBuffer(handler.shared.tail(k, usage: usage)))), promise: nil)
+                    // `[DONE]` and the chunked body's end in writes of their own, as llama.cpp's server
+                    // sends them (and uvicorn's): a client sees the end just after `[DONE]`, not with it
+                    context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(handler.shared.tail(k, usage: usage)))), promise: nil)
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
                 }
             }

@@ -7,7 +7,7 @@ public protocol OutboundTransport: Sendable {
     /// Sends `request` and hands its answer to `receiver`: `head` once, then the body in pieces, in
     /// order, then `end` — one call at a time, possibly on a thread of the transport's own. Returns
     /// when the answer has ended, or early when `receiver` wants no more (the connection is then
-    /// closed, unless the answer's end came in the same read). A connection closed before any
+    /// closed, or kept if the answer's end follows at once). A connection closed before any
     /// answer began is tried once more on a new one. What `receiver` throws is rethrown unchanged; the transport's own failures are
     /// `OutboundError`s, and a cancelled task stops the exchange with `CancellationError`.
     func send(_ request: OutboundRequest, timeout: Duration, to receiver: any OutboundReceiver) async throws

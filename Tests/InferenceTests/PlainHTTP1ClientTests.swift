@@ -22,6 +22,9 @@ import Testing
         case doneWithTheEnd
         /// A chunked answer that says `[DONE]` and then never ends.
         case doneWithoutAnEnd
+        /// A chunked answer whose end comes 20 ms after `[DONE]`, in a write of its own (llama.cpp
+        /// writes it apart too).
+        case doneThenTheEnd
     }
 
     /// Answers every request (a request line ends its head; the requests here have small bodies
@@ -41,7 +44,7 @@ import Testing
             let close = manner == .close ? "Connection: close\r\n" : ""
             let interim = manner == .interim ? "HTTP/1.1 100 Continue\r\n\r\n" : ""
             var text = interim + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\(close)Content-Length: \(body.utf8.count)\r\n\r\n" + body
-            if manner == .doneWithTheEnd || manner == .doneWithoutAnEnd {
+            if manner == .doneWithTheEnd || manner == .doneWithoutAnEnd || manner == .doneThenTheEnd {
                 func chunk(_ s: String) -> String { String(s.utf8.count, radix: 16) + "\r\n" + s + "\r\n" }
                 text = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: 好的\n\n")
                     + chunk("data: [DONE]\n\n") + (manner == .doneWithTheEnd ? "0\r\n\r\n" : "")
@@ -52,6 +55,11 @@ import Testing
             case .closeWhenIdle:
                 let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(50)) { loopBound.value.close(promise: nil) }
+            case .doneThenTheEnd:
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(20)) {
+                    loopBound.value.writeAndFlush(NIOAny(ByteBuffer(string: "0\r\n\r\n")), promise: nil)
+                }
             case .keepAlive, .interim, .doneWithTheEnd, .doneWithoutAnEnd: break
             }
         }
@@ -68,9 +76,10 @@ import Testing
         func end() throws {}
     }
 
-    /// Three streamed requests from one event loop: what each receiver read, and the connections.
-    func threeStreams(_ manner: Manner) async throws -> (texts: [String], connections: Int) {
-        try await three(manner) { transport, request in
+    /// Three streamed requests from one event loop, `pause` apart: what each receiver read, and the
+    /// connections.
+    func threeStreams(_ manner: Manner, pause: Duration = .zero) async throws -> (texts: [String], connections: Int) {
+        try await three(manner, pause: pause) { transport, request in
             let receiver = UntilDone()
             try await transport.send(request, timeout: .seconds(5), to: receiver)
             return receiver.text
@@ -83,8 +92,16 @@ import Testing
         #expect(r.connections == 1, "the body's end came with [DONE]: the connection carries the next request")
     }
 
+    @Test func aConnectionWhoseEndComesJustAfterDoneIsKept() async throws {
+        // the next request comes after the drain is settled (600 ms apart): it finds the connection idle
+        let r = try await threeStreams(.doneThenTheEnd, pause: .milliseconds(600))
+        #expect(r.texts.allSatisfy { $0.contains("data: 好的") && $0.contains("[DONE]") })
+        #expect(r.connections == 1)
+    }
+
     @Test func aConnectionWhoseAnswerGoesOnAfterDoneIsClosedNotWaitedOn() async throws {
-        // a request that waited for the end that never comes would fail with its 5 s deadline
+        // a request that waited for the end that never comes would fail with its 5 s deadline; the
+        // connection it leaves is not taken by the next (it waits for its end, then is closed)
         let r = try await threeStreams(.doneWithoutAnEnd)
         #expect(r.texts.allSatisfy { $0.contains("[DONE]") })
         #expect(r.connections == 3)

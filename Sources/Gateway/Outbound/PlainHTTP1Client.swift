@@ -14,10 +14,10 @@ import Synchronization
 /// Why not AsyncHTTPClient here (issue 5, measured side by side in Benchmarks/README): a streamed
 /// answer's receiver wants no more after `data: [DONE]`, and a delegate that stops reading makes
 /// AsyncHTTPClient close the connection — every stream paid a new TCP connection to the endpoint.
-/// This client passes over the rest of the read that brought `[DONE]` and keeps the connection when
-/// the body's end came with it (it does: endpoints write both at once). At 50 streams that took the
-/// gateway from +1.25 to +0.83 ms first token and 158 to 108 ms CPU per 1,000 chunks; at 500 from
-/// +86 to +31 ms. `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that
+/// This client answers its caller at once and waits a moment for the body's end, which servers
+/// send right after `[DONE]`, then keeps the connection (`PlainHTTP1Exchange`). At 50 streams that
+/// took the gateway from +1.25 to +0.83 ms first token and 158 to 108 ms CPU per 1,000 chunks; at
+/// 500 from +86 to +31 ms (Benchmarks/README). `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that
 /// a connection's cost is not what the gateway adds).
 final class PlainHTTP1Client: Sendable {
     /// Where a request goes.

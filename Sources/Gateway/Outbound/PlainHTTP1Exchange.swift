@@ -4,14 +4,18 @@ import QianxueCore
 
 /// One request and its answer on one connection of `PlainHTTP1Client`. Everything after `init`
 /// runs on the connection's event loop, one call at a time: no lock (hence `@unchecked Sendable`).
-/// It ends once — answered, stopped by the receiver, failed, timed out or cancelled — and then
-/// either gives a connection that may carry another request back to the pool, or closes it.
+/// The caller is answered once — answer ended, stopped by the receiver, failed, timed out or
+/// cancelled — and the connection is then given back to the pool if it may carry another request,
+/// else closed. An answer the receiver stopped (a stream after `data: [DONE]`) is answered at once,
+/// and its connection drained for a moment: servers send the chunked body's end just after
+/// `[DONE]` (llama.cpp in a write of its own), and a connection whose end comes is kept.
 final class PlainHTTP1Exchange: @unchecked Sendable {
     let request: OutboundRequest
     let address: PlainHTTP1Client.Address
     let receiver: any OutboundReceiver
     let promise: EventLoopPromise<Void>
 
+    /// The caller has been answered.
     private(set) var isDone = false
     private var channel: (any Channel)?
     private var handler: PlainHTTP1Handler?
@@ -21,10 +25,14 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
     private var keepAlive = false
     /// An interim answer (`100 Continue`) is being read: its end is not the answer's.
     private var interim = false
-    /// The receiver wanted no more; the rest of what this read brought is passed over, and if the
-    /// answer's end was in it the connection is kept (an endpoint's `[DONE]` and the end of its
-    /// chunked body come in one packet), else it is closed when the read is done.
-    private var stopped = false
+    /// The receiver wanted no more: the caller is answered, the rest of the body passed over until
+    /// its end (the connection kept) or the drain's limits (closed).
+    private var draining: Scheduled<Void>?
+    private var passedOver = 0
+
+    /// How long a stopped answer's end is waited for, and how much of its body is passed over.
+    static let drainTime = TimeAmount.milliseconds(500)
+    static let drainBytes = 65_536
 
     init(request: OutboundRequest, address: PlainHTTP1Client.Address, receiver: any OutboundReceiver, promise: EventLoopPromise<Void>) {
         self.request = request
@@ -60,6 +68,7 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
     // MARK: - From the handler
 
     func received(_ part: HTTPClientResponsePart) {
+        if draining != nil { return drain(part) }
         guard !isDone else { return }
         do {
             switch part {
@@ -70,13 +79,13 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
                 keepAlive = head.isKeepAlive
                 try receiver.head(status: Int(head.status.code), contentType: head.headers.first(name: "content-type")?.lowercased() ?? "")
             case .body(let buffer):
-                guard !stopped else { return }
-                stopped = try !buffer.withUnsafeReadableBytes { raw in
+                let more = try buffer.withUnsafeReadableBytes { raw in
                     try raw.withMemoryRebound(to: UInt8.self) { try receiver.body($0) }
                 }
+                if !more { stop() }
             case .end:
                 if interim { interim = false; return }
-                if !stopped { try receiver.end() }
+                try receiver.end()
                 finish(.success(()), reusable: keepAlive)
             }
         } catch {
@@ -84,15 +93,28 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
         }
     }
 
-    /// The connection's read is done: an answer the receiver stopped and whose end did not come
-    /// with it ends here, its connection closed (the rest is not read).
-    func readComplete() {
-        if stopped { finish(.success(()), reusable: false) }
+    /// The receiver wants no more: the caller is answered now; the connection waits a moment for
+    /// the body's end, passing over what comes before it.
+    private func stop() {
+        isDone = true
+        promise.succeed(())
+        guard let channel, keepAlive else { return release(reusable: false) }
+        draining = channel.eventLoop.scheduleTask(in: Self.drainTime) { self.release(reusable: false) }
+    }
+
+    private func drain(_ part: HTTPClientResponsePart) {
+        switch part {
+        case .head: release(reusable: false)
+        case .body(let buffer):
+            passedOver += buffer.readableBytes
+            if passedOver > Self.drainBytes { release(reusable: false) }
+        case .end: release(reusable: true)
+        }
     }
 
     /// The connection closed.
     func closed() {
-        if stopped { return finish(.success(()), reusable: false) }
+        if draining != nil { return release(reusable: false) }
         if answered { fail(OutboundError.connection("the endpoint closed the connection while the answer came")) } else { broke(ChannelError.eof) }
     }
 
@@ -100,7 +122,7 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
     /// go — the same meaning as AsyncHTTPClient's failures have (a closed or reset connection
     /// before any answer may be tried again).
     func broke(_ error: any Error) {
-        if stopped { return finish(.success(()), reusable: false) }
+        if draining != nil { return release(reusable: false) }
         fail(HTTPOutboundTransport.failure(error, answered: answered))
     }
 
@@ -112,13 +134,21 @@ final class PlainHTTP1Exchange: @unchecked Sendable {
     private func finish(_ result: Result<Void, any Error>, reusable: Bool) {
         guard !isDone else { return }
         isDone = true
+        release(reusable: reusable)
+        promise.completeWith(result)
+    }
+
+    /// Gives the connection back to the pool, or closes it; the exchange is over with it.
+    private func release(reusable: Bool) {
+        draining?.cancel()
+        draining = nil
         handler?.exchange = nil
+        handler = nil
         if let channel {
             if reusable, let giveBack { giveBack(channel) } else { channel.close(promise: nil) }
         }
         channel = nil
         giveBack = nil
-        promise.completeWith(result)
     }
 }
 
@@ -133,11 +163,6 @@ final class PlainHTTP1Handler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let exchange else { return context.close(promise: nil) }
         exchange.received(unwrapInboundIn(data))
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        exchange?.readComplete()
-        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
