@@ -177,5 +177,11 @@ import Testing
         #expect(PlainHTTP1Client.Address("http://[::1]:9000/v1")?.hostHeader == "[::1]:9000")
         #expect(PlainHTTP1Client.Address("https://example.org/v1") == nil, "TLS goes over AsyncHTTPClient")
         #expect(PlainHTTP1Client.Address("http://user:pw@example.org/v1") == nil)
+        // as the transport asks, once parsed and then remembered
+        let client = PlainHTTP1Client(connectTimeout: .seconds(1))
+        for _ in 0..<2 {
+            #expect(client.address("http://127.0.0.1:8081/v1/chat/completions") == PlainHTTP1Client.Address("http://127.0.0.1:8081/v1/chat/completions"))
+            #expect(client.address("https://example.org/v1") == nil)
+        }
     }
 }

@@ -45,7 +45,7 @@ public final class HTTPOutboundTransport: OutboundTransport {
     public func send(_ request: OutboundRequest, timeout: Duration, to receiver: any OutboundReceiver) async throws {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
         let attempt: () async throws -> Void
-        if let address = PlainHTTP1Client.Address(request.url) {
+        if let address = plain.address(request.url) {
             let loop = preferredLoop ?? client.eventLoopGroup.next()
             attempt = { try await self.plain.exchange(request, to: address, on: loop, deadline: deadline, receiver: receiver) }
         } else {

@@ -58,11 +58,22 @@ final class PlainHTTP1Client: Sendable {
     /// llama.cpp's after 5 s; a request on a connection closed under it is tried once more).
     let idleLimit: TimeAmount
     private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
+    /// The addresses requests went to: a few (the endpoint's, the moderation's, a webhook), each
+    /// asked on every request — parsed once, not on each.
+    private let addresses = Mutex<[String: Address]>([:])
 
     init(connectTimeout: Duration, maxIdlePerLoop: Int = 256, idleLimit: TimeAmount = .seconds(30)) {
         self.connectTimeout = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
         self.maxIdlePerLoop = maxIdlePerLoop
         self.idleLimit = idleLimit
+    }
+
+    /// Where `url` goes if this client takes it (`http://`), else nil.
+    func address(_ url: String) -> Address? {
+        if let known = addresses.withLock({ $0[url] }) { return known }
+        guard let address = Address(url) else { return nil }
+        addresses.withLock { if $0.count < 64 { $0[url] = address } }
+        return address
     }
 
     /// Sends `request` to `address` on a connection of `loop` and hands the answer to `receiver`

@@ -29,18 +29,21 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     /// The read starts at once, on this thread (`Task.immediate`): the request is on its way to
     /// the endpoint before the caller's task goes on (issue 5: a child task waited here for the
     /// rest of the request's work — the response head, the relay — ~0.2 ms of the first token on a
-    /// busy core). The watchdog stops it by cancelling it.
+    /// busy core). The watchdog beside it stops it by cancelling it, and its deadline is then what
+    /// the read ends with.
     public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         let watchdog = StreamWatchdog(settings: settings)
         let wire = try wireRequest(request, stream: true)
         let reading = Task.immediate { try await self.read(wire, into: sink, watchdog: watchdog) }
         try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                defer { reading.cancel() }                  // on any way out: stop reading
-                group.addTask { try await reading.value }
-                group.addTask { try await watchdog.watch() }
-                try await group.next()                      // the first to end: the read, or a deadline
-                group.cancelAll()
+                group.addTask { await watchdog.watch { reading.cancel() } }
+                defer { group.cancelAll() }
+                do {
+                    try await reading.value
+                } catch {
+                    throw watchdog.expiry ?? error
+                }
             }
         } onCancel: {
             reading.cancel()

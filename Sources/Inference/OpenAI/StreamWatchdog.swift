@@ -6,6 +6,7 @@ final class StreamWatchdog: Sendable {
     private struct State {
         var last: ContinuousClock.Instant
         var sawText = false
+        var expiry: InferenceError?
     }
 
     private let state: Mutex<State>
@@ -27,8 +28,22 @@ final class StreamWatchdog: Sendable {
 
     var sawText: Bool { state.withLock { $0.sawText } }
 
+    /// The deadline that passed, once `watch` threw it.
+    var expiry: InferenceError? { state.withLock { $0.expiry } }
+
+    /// Runs until cancelled or a deadline passes; then notes which and calls `expired` (which stops
+    /// the read it watches).
+    func watch(then expired: () -> Void) async {
+        do {
+            try await watch()
+        } catch let e as InferenceError {
+            state.withLock { $0.expiry = e }
+            expired()
+        } catch {}                                      // cancelled: the read ended first
+    }
+
     /// Runs until cancelled or a deadline passes.
-    func watch() async throws {
+    private func watch() async throws {
         while true {
             let (last, sawText) = state.withLock { ($0.last, $0.sawText) }
             let now = ContinuousClock.now
