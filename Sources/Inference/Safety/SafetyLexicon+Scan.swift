@@ -20,8 +20,10 @@ struct LexiconScan: Sendable {
 
 extension SafetyLexicon {
     /// Runs the rules of `stage` over `text`; raw rules run on `raw` when it is given. On output
-    /// there are only terms (patterns spelled out), on input terms and regular expressions.
-    func scan(_ text: SafetyText, stage: SafetyStage, raw: String? = nil) -> LexiconScan {
+    /// there are only terms (patterns spelled out), on input terms and regular expressions — each
+    /// expression only on a text that holds what its matches need (`PatternGate`; `gated: false`
+    /// runs them all, for the tests that compare the two).
+    func scan(_ text: SafetyText, stage: SafetyStage, raw: String? = nil, gated: Bool = true) -> LexiconScan {
         var result = LexiconScan()
         var candidates: [RuleMatch] = []
         var exceptions: [Int: [Range<Int>]] = [:]
@@ -39,20 +41,23 @@ extension SafetyLexicon {
         }
         var folded: String?
         var offsets: UTF16Offsets?
+        let admission = stage == .input && gated ? gate.admission(folded: scalars, raw: raw) : nil
         for index in rules.indices where stage == .input && rules[index].hasInputPatterns {
             let rule = rules[index]
+            let patterns = rule.patterns.indices.filter { admission?.admits(rule: index, pattern: $0) ?? true }.map { rule.patterns[$0] }
             if rule.matchesRaw {
                 guard let raw else { continue }
-                for pattern in rule.patterns {
+                for pattern in patterns {
                     for r in pattern.ranges(in: raw) {
                         candidates.append(RuleMatch(rule: index, start: r.location, end: r.location + r.length))
                     }
                 }
                 continue
             }
+            guard !patterns.isEmpty else { continue }
             let string = folded ?? text.string
             folded = string
-            for pattern in rule.patterns {
+            for pattern in patterns {
                 for r in pattern.ranges(in: string) {
                     let map = offsets ?? UTF16Offsets(scalars)
                     offsets = map

@@ -36,6 +36,8 @@ public struct SafetyLexicon: Sendable {
     let input: StageTerms
     let output: StageTerms
     let messages: [SafetyCategory: String]
+    /// Which input patterns a text could match, before any runs.
+    let gate: PatternGate
 
     /// The rules shipped with the platform. A broken shipped file is a packaging error, caught by
     /// the tests, so it stops the process rather than running without a safety screen.
@@ -147,6 +149,7 @@ public struct SafetyLexicon: Sendable {
         self.input = StageTerms(terms, entries, stage: .input)
         self.output = StageTerms(terms, entries, stage: .output)
         self.messages = messages
+        self.gate = PatternGate(rules: rules)
     }
 
     /// The categories that have a rule file.
