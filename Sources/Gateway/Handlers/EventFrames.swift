@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import OpenAPIRuntime
 import QianxueAPI
+import QianxueCore
 
 /// The bytes of the API's stream events (DESIGN.md §5): `event: <name>`, one `data:` line of
 /// compact JSON, a blank line. A `delta` — hundreds per answer — is written by hand; the rest go
@@ -11,7 +12,7 @@ enum EventFrames {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 40)
         out.append(contentsOf: "event: delta\ndata: {\"text\":".utf8)
-        appendJSONString(text, to: &out)
+        JSONBytes.appendString(text, to: &out)
         out.append(contentsOf: "}\n\n".utf8)
         return out[...]
     }
@@ -25,28 +26,6 @@ enum EventFrames {
         out.append(contentsOf: data)
         out.append(contentsOf: "\n\n".utf8)
         return out[...]
-    }
-
-    /// A JSON string literal as `JSONEncoder` writes it with `.withoutEscapingSlashes`: quote,
-    /// backslash and control characters escaped, everything else as UTF-8.
-    static func appendJSONString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -122,7 +122,7 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         var headers = [(name: "content-type", value: "application/json"), (name: "accept", value: stream ? "text/event-stream" : "application/json")]
         if let key = endpoint.apiKey { headers.append((name: "authorization", value: "Bearer \(key)")) }
         return OutboundRequest(.post, url: endpoint.baseURL.absoluteString + "/chat/completions", headers: headers,
-                               body: Array(try JSONEncoder().encode(wireBody(request, stream: stream))))
+                               body: try wireBody(request, stream: stream).json())
     }
 
     private func wireBody(_ request: ChatRequest, stream: Bool) -> OpenAIWire.Request {

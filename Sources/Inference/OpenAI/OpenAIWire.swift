@@ -1,4 +1,5 @@
 import Foundation
+import QianxueCore
 
 /// The OpenAI chat-completions wire format, as much of it as Qianxue sends and reads.
 enum OpenAIWire {
@@ -13,6 +14,55 @@ enum OpenAIWire {
         let max_tokens: Int
         let temperature: Double?
         let response_format: ResponseFormat?
+
+        /// The request's JSON: written by hand (every streamed chat sends one, and `JSONEncoder`
+        /// was most of building it), the document `JSONEncoder` writes once read (nil fields left
+        /// out; keys in declaration order, `/` not escaped). A schema for the answer (`response_format`, a draft's) or a
+        /// temperature JSON cannot hold goes through `JSONEncoder`.
+        func json() throws -> [UInt8] {
+            guard response_format == nil, temperature?.isFinite ?? true else { return Array(try JSONEncoder().encode(self)) }
+            var out: [UInt8] = []
+            out.reserveCapacity(192 + messages.reduce(0) { $0 + $1.content.utf8.count + 32 })
+            out.append(UInt8(ascii: "{"))
+            if let model {
+                JSONBytes.appendKey("model", to: &out)
+                JSONBytes.appendString(model, to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            JSONBytes.appendKey("messages", to: &out)
+            out.append(UInt8(ascii: "["))
+            for (i, m) in messages.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "{"))
+                JSONBytes.appendKey("role", to: &out)
+                JSONBytes.appendString(m.role.rawValue, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONBytes.appendKey("content", to: &out)
+                JSONBytes.appendString(m.content, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(contentsOf: "],".utf8)
+            JSONBytes.appendKey("stream", to: &out)
+            out.append(contentsOf: (stream ? "true" : "false").utf8)
+            if let stream_options {
+                out.append(UInt8(ascii: ","))
+                JSONBytes.appendKey("stream_options", to: &out)
+                out.append(contentsOf: (stream_options.include_usage ? #"{"include_usage":true}"# : #"{"include_usage":false}"#).utf8)
+            }
+            out.append(UInt8(ascii: ","))
+            JSONBytes.appendKey("max_completion_tokens", to: &out)
+            out.append(contentsOf: String(max_completion_tokens).utf8)
+            out.append(UInt8(ascii: ","))
+            JSONBytes.appendKey("max_tokens", to: &out)
+            out.append(contentsOf: String(max_tokens).utf8)
+            if let temperature {
+                out.append(UInt8(ascii: ","))
+                JSONBytes.appendKey("temperature", to: &out)
+                out.append(contentsOf: "\(temperature)".utf8)
+            }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
     }
 
     struct Usage: Decodable {
