@@ -8,6 +8,8 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     public let endpoint: InferenceEndpoint
     public let settings: OpenAISettings
     let transport: any OutboundTransport
+    /// The deadlines of every streamed answer of this provider (and its copies), on one task.
+    let watchdogs: WatchdogRounds
 
     public var kind: String { "openai-compatible" }
     public var model: String { endpoint.model ?? "(server default)" }
@@ -16,6 +18,7 @@ public struct OpenAICompatibleProvider: InferenceProvider {
         self.endpoint = endpoint
         self.transport = transport
         self.settings = settings
+        watchdogs = WatchdogRounds(settings: settings)
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatChunk, any Error> {
@@ -23,27 +26,25 @@ public struct OpenAICompatibleProvider: InferenceProvider {
     }
 
     /// Reads the endpoint's stream as the transport hands it over (`EventStreamReceiver`) and
-    /// hands each chunk to `sink` there; a watchdog beside it enforces the first-token, idle and
-    /// total deadlines.
+    /// hands each chunk to `sink` there; the provider's `WatchdogRounds` enforce the first-token,
+    /// idle and total deadlines.
     ///
     /// The read starts at once, on this thread (`Task.immediate`): the request is on its way to
     /// the endpoint before the caller's task goes on (issue 5: a child task waited here for the
     /// rest of the request's work — the response head, the relay — ~0.2 ms of the first token on a
-    /// busy core). The watchdog beside it stops it by cancelling it, and its deadline is then what
-    /// the read ends with.
+    /// busy core). A deadline that passes stops it by cancelling it, and is then what the read
+    /// ends with.
     public func relay(_ request: ChatRequest, to sink: @escaping ChunkSink) async throws {
         let watchdog = StreamWatchdog(settings: settings)
         let wire = try wireRequest(request, stream: true)
         let reading = Task.immediate { try await self.read(wire, into: sink, watchdog: watchdog) }
+        watchdogs.watch(watchdog) { reading.cancel() }
+        defer { watchdogs.unwatch(watchdog) }
         try await withTaskCancellationHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await watchdog.watch { reading.cancel() } }
-                defer { group.cancelAll() }
-                do {
-                    try await reading.value
-                } catch {
-                    throw watchdog.expiry ?? error
-                }
+            do {
+                try await reading.value
+            } catch {
+                throw watchdog.expiry ?? error
             }
         } onCancel: {
             reading.cancel()

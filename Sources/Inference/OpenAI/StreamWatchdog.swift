@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Enforces the first-token, idle and total deadlines of one streamed answer: the reader marks
-/// activity, the watchdog sleeps until the nearest deadline and throws the timeout when it passed.
+/// The first-token, idle and total deadlines of one streamed answer: the reader marks activity,
+/// `WatchdogRounds` checks the deadlines and, when one has passed, notes it and stops the read.
 final class StreamWatchdog: Sendable {
     private struct State {
         var last: ContinuousClock.Instant
@@ -28,34 +28,75 @@ final class StreamWatchdog: Sendable {
 
     var sawText: Bool { state.withLock { $0.sawText } }
 
-    /// The deadline that passed, once `watch` threw it.
+    /// The deadline that passed, once one did: what the stopped read ends with.
     var expiry: InferenceError? { state.withLock { $0.expiry } }
 
-    /// Runs until cancelled or a deadline passes; then notes which and calls `expired` (which stops
-    /// the read it watches).
-    func watch(then expired: () -> Void) async {
-        do {
-            try await watch()
-        } catch let e as InferenceError {
-            state.withLock { $0.expiry = e }
-            expired()
-        } catch {}                                      // cancelled: the read ended first
+    /// Whether a deadline has passed at `now`; if so it is noted (`expiry`) and true returned.
+    func expire(at now: ContinuousClock.Instant) -> Bool {
+        state.withLock { s in
+            let total = start + settings.total
+            let step = s.sawText ? s.last + settings.idle : start + settings.firstToken
+            let deadline = min(step, total)
+            guard now >= deadline else { return false }
+            s.expiry = .timeout(deadline == total ? .total : s.sawText ? .idle : .firstToken)
+            return true
+        }
+    }
+}
+
+/// Checks the deadlines of every streamed answer of a provider on one ticking task — no task, timer
+/// or task group per answer (a timer per answer woke libdispatch's timer thread on every request).
+/// A deadline is acted on within one tick of passing; the tick is a twentieth of the shorter of the
+/// first-token and idle timeouts, between 10 and 250 ms. The task runs only while answers stream.
+final class WatchdogRounds: Sendable {
+    private struct Watched {
+        let watchdog: StreamWatchdog
+        let expired: @Sendable () -> Void
     }
 
-    /// Runs until cancelled or a deadline passes.
-    private func watch() async throws {
+    private struct State {
+        var watched: [ObjectIdentifier: Watched] = [:]
+        var ticking = false
+    }
+
+    private let state = Mutex(State())
+    let tick: Duration
+
+    init(settings: OpenAISettings) {
+        tick = min(.milliseconds(250), max(.milliseconds(10), min(settings.firstToken, settings.idle) / 20))
+    }
+
+    /// Watches `watchdog` until `unwatch`; when a deadline passes, `expired` is called once (it
+    /// stops the read) and the watchdog forgotten.
+    func watch(_ watchdog: StreamWatchdog, expired: @escaping @Sendable () -> Void) {
+        let start = state.withLock { s -> Bool in
+            s.watched[ObjectIdentifier(watchdog)] = Watched(watchdog: watchdog, expired: expired)
+            defer { s.ticking = true }
+            return !s.ticking
+        }
+        if start { Task.detached { await self.rounds() } }
+    }
+
+    func unwatch(_ watchdog: StreamWatchdog) {
+        _ = state.withLock { $0.watched.removeValue(forKey: ObjectIdentifier(watchdog)) }
+    }
+
+    /// For the tests: answers watched, and whether the task runs.
+    var watchedCount: Int { state.withLock { $0.watched.count } }
+    var isTicking: Bool { state.withLock { $0.ticking } }
+
+    private func rounds() async {
         while true {
-            let (last, sawText) = state.withLock { ($0.last, $0.sawText) }
+            try? await Task.sleep(for: tick)
             let now = ContinuousClock.now
-            let total = start + settings.total
-            let step = sawText ? last + settings.idle : start + settings.firstToken
-            let deadline = min(step, total)
-            if now >= deadline {
-                throw InferenceError.timeout(deadline == total ? .total : sawText ? .idle : .firstToken)
+            let (due, stop) = state.withLock { s -> ([Watched], Bool) in
+                let due = s.watched.values.filter { $0.watchdog.expire(at: now) }
+                for d in due { s.watched.removeValue(forKey: ObjectIdentifier(d.watchdog)) }
+                if s.watched.isEmpty { s.ticking = false }
+                return (due, s.watched.isEmpty)
             }
-            // Before the first text, wake within one idle period too: text may arrive meanwhile and
-            // then the (shorter) idle deadline applies.
-            try await Task.sleep(until: sawText ? deadline : min(deadline, now + settings.idle), clock: .continuous)
+            for d in due { d.expired() }
+            if stop { return }
         }
     }
 }
