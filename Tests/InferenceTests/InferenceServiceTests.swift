@@ -96,6 +96,15 @@ final class RecordingProvider: InferenceProvider, Sendable {
     @Test func badJobsAreRefusedBeforeAnythingStreams() async throws {
         let service = InferenceService(provider: RecordingProvider([]), maxPromptCharacters: 100)
         await #expect(throws: ChatRefusal.empty) { try await service.start(ChatJob(messages: [.init(.user, "  ")], ticket: ticket)) }
+        // every kind of blank is empty: the ideographic space of a Chinese keyboard, a zero-width space
+        await #expect(throws: ChatRefusal.empty) {
+            try await service.start(ChatJob(messages: [.init(.user, "\u{3000}\n\t\r\u{A0}\u{2028}\u{85}\u{2009}\u{200B}")], ticket: ticket))
+        }
+        // the blank characters are those Foundation trims, over all of Unicode
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v), InferenceService.isBlank(u) != CharacterSet.whitespacesAndNewlines.contains(u) else { continue }
+            Issue.record("U+\(String(v, radix: 16)) is blank to one and not the other")
+        }
         await #expect(throws: ChatRefusal.tooLong(limit: 100)) {
             try await service.start(ChatJob(messages: [.init(.user, String(repeating: "长", count: 101))], ticket: ticket))
         }

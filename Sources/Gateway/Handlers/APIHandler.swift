@@ -13,7 +13,9 @@ import Reports
 
 /// Implements the generated `APIProtocol`: maps API types to service calls and back. Each concern
 /// lives in its own `APIHandler+Concern.swift`.
-struct APIHandler: APIProtocol {
+/// A class, not a struct: the generated server copies its handler into every request's work, and
+/// a dozen service references copied (and retained) per request showed in the profile (issue 5).
+final class APIHandler: APIProtocol {
     let database: DatabaseStack
     let accounts: AccountService
     let registry: RegistryService
@@ -26,6 +28,23 @@ struct APIHandler: APIProtocol {
     let assistant: AssistantService
     let reports: ReportsService
     let contract: ContractDocuments
+
+    init(database: DatabaseStack, accounts: AccountService, registry: RegistryService, curriculum: CurriculumService,
+         audit: AuditLog, metrics: GatewayMetrics, inference: InferenceRuntime, companion: CompanionService,
+         assessment: AssessmentService, assistant: AssistantService, reports: ReportsService, contract: ContractDocuments) {
+        self.database = database
+        self.accounts = accounts
+        self.registry = registry
+        self.curriculum = curriculum
+        self.audit = audit
+        self.metrics = metrics
+        self.inference = inference
+        self.companion = companion
+        self.assessment = assessment
+        self.assistant = assistant
+        self.reports = reports
+        self.contract = contract
+    }
 }
 
 /// Parses a path or query UUID, answering 400 naming the parameter when it is not one.

@@ -63,7 +63,7 @@ public struct InferenceService: Sendable {
     public func start(_ job: ChatJob, into sink: some ChatEventSink) async throws -> Task<Void, Never> {
         let size = job.messages.reduce(0) { $0 + $1.content.count }
         guard let last = job.messages.last(where: { $0.role == .user }),
-              !last.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatRefusal.empty }
+              !last.content.unicodeScalars.allSatisfy(Self.isBlank) else { throw ChatRefusal.empty }
         guard size <= maxPromptCharacters else { throw ChatRefusal.tooLong(limit: maxPromptCharacters) }
         guard (1...maxCompletionTokens).contains(job.maxCompletionTokens) else {
             throw ChatRefusal.invalidTokens("maxCompletionTokens must be between 1 and \(maxCompletionTokens)")
@@ -174,6 +174,10 @@ public struct InferenceService: Sendable {
 
     /// The answer to an input the screen refuses: the flag with its help message, and nothing sent
     /// to the endpoint.
+    /// What `.whitespacesAndNewlines` holds — Unicode's White_Space and the zero-width space —
+    /// without bridging the message to NSString to trim it.
+    static func isBlank(_ u: Unicode.Scalar) -> Bool { u.properties.isWhitespace || u == "\u{200B}" }
+
     static func refuse(_ flag: SafetyFlag, into out: some ChatEventSink) {
         out.send(.flag(flag))
         out.send(.delta(flag.message))
