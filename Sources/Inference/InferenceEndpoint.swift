@@ -17,21 +17,12 @@ public struct InferenceEndpoint: Sendable, Equatable {
               let host = c.host?.lowercased(), !host.isEmpty, let url = c.url else {
             throw InferenceEndpointError("'\(text)' is not an http(s) base URL such as http://127.0.0.1:8081/v1")
         }
-        if Self.isForbiddenHost(host) {
+        if ForbiddenDestinations.contains(host: host) {
             throw InferenceEndpointError("'\(host)' is a link-local or cloud-metadata address, never an inference endpoint")
         }
         baseURL = url
         self.model = model
         self.apiKey = apiKey
-    }
-
-    static func isForbiddenHost(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let metadataNames: Set = ["metadata", "metadata.google.internal", "metadata.azure.com", "instance-data"]
-        if metadataNames.contains(bare) { return true }
-        if bare.hasPrefix("169.254.") || bare == "100.100.100.200" { return true }   // IPv4 link-local; Alibaba Cloud metadata
-        if bare.hasPrefix("fe80:") || bare == "fd00:ec2::254" { return true }        // IPv6 link-local; AWS metadata
-        return false
     }
 
     /// A description for logs: never the key.

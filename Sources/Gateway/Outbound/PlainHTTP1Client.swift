@@ -127,6 +127,12 @@ final class PlainHTTP1Client: Sendable {
             switch result {
             case .success(let channel):
                 guard !exchange.isDone else { channel.close(promise: nil); return }   // timed out or cancelled meanwhile
+                // the name may have resolved to where the start-up check of the URL would not go
+                if let reached = channel.remoteAddress?.ipAddress, ForbiddenDestinations.contains(host: reached) {
+                    channel.close(promise: nil)
+                    exchange.fail(OutboundError.connection("\(exchange.address.host) resolved to \(reached), a link-local or cloud-metadata address: refused"))
+                    return
+                }
                 exchange.run(on: channel) { self.putIdle($0, key) }
             case .failure(let error):
                 exchange.fail(Self.connectFailure(error))
