@@ -11,8 +11,9 @@
 ///   atom does;
 /// - a class of at most 32 listed characters requires one of them; other classes, `.`, `\s`, `\p{…}`
 ///   and the like require nothing; anchors, `\b` and lookarounds are zero-width and require nothing;
-/// - inline flags (`(?i)`), named groups, back-references, `\Q…\E`, nested or combined classes and
-///   unknown escapes make the whole pattern unknown (`nil`): it always runs.
+/// - inline flags (`(?i)`), named groups, back-references, `\Q…\E`, nested or combined classes,
+///   property sets written `[:…:]` and unknown escapes make the whole pattern unknown (`nil`): it
+///   always runs.
 ///
 /// Matching is taken as case-sensitive and on scalars, as `SafetyPattern` compiles patterns.
 enum PatternRequirement {
@@ -188,6 +189,8 @@ enum PatternRequirement {
 
         /// After `[`: the class's characters when it lists at most 32 and is not negated, else nil.
         private mutating func characterClass() throws -> [Unicode.Scalar]? {
+            // `[:Letter:]` is a property set in ICU, not the characters between the brackets
+            if peek() == ":" { throw Unknown() }
             var negated = false
             if peek() == "^" { negated = true; i += 1 }
             var members: [Unicode.Scalar] = []
