@@ -30,7 +30,7 @@ import Testing
         #expect(needs("(?<![0-9])(?=q)qq$") == ["qq"])
         #expect(needs(#"\x{E0001}\u00e9"#) == ["\u{E0001}\u{E9}"])
         // what is not read leaves the pattern ungated
-        for unknown in ["(?i)abc", "(?<name>x)", #"(a)\1"#, "[[a]]", "[a&&b]", "[:han:]+", "[^:alpha:]", #"\Qab\E"#, #"\tab"#, "a{x}", "(ab", "ab)", "]"] {
+        for unknown in ["(?i)abc", "(?<name>x)", #"(a)\1"#, "[[a]]", "[a&&b]", "[:han:]+", "[^:alpha:]", "[]a]", "[^]a]", #"\Qab\E"#, #"\tab"#, "a{x}", "(ab", "ab)", "]"] {
             #expect(needs(unknown) == nil, "\(unknown)")
         }
     }

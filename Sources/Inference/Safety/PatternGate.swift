@@ -64,7 +64,7 @@ struct PatternGate: Sendable {
         for (r, rule) in rules.enumerated() where rule.hasInputPatterns {
             for (p, pattern) in rule.patterns.enumerated() {
                 let slot = Slot(rule: r, pattern: p)
-                guard let needs = PatternRequirement.strings(of: pattern.source), !needs.contains("") else {
+                guard let needs = PatternRequirement.strings(of: pattern.source), !needs.isEmpty, !needs.contains("") else {
                     ungated.insert(slot)
                     continue
                 }

@@ -193,6 +193,8 @@ enum PatternRequirement {
             if peek() == ":" { throw Unknown() }
             var negated = false
             if peek() == "^" { negated = true; i += 1 }
+            // ICU takes a `]` right after `[` or `[^` as a member: not read here
+            if peek() == "]" { throw Unknown() }
             var members: [Unicode.Scalar] = []
             var open = false  // a member the class cannot list (\s, \p{…}, a wide range)
             while let c = peek(), c != "]" {

@@ -172,12 +172,12 @@ public struct InferenceService: Sendable {
         }
     }
 
-    /// The answer to an input the screen refuses: the flag with its help message, and nothing sent
-    /// to the endpoint.
     /// What `.whitespacesAndNewlines` holds — Unicode's White_Space and the zero-width space —
     /// without bridging the message to NSString to trim it.
     static func isBlank(_ u: Unicode.Scalar) -> Bool { u.properties.isWhitespace || u == "\u{200B}" }
 
+    /// The answer to an input the screen refuses: the flag with its help message, and nothing sent
+    /// to the endpoint.
     static func refuse(_ flag: SafetyFlag, into out: some ChatEventSink) {
         out.send(.flag(flag))
         out.send(.delta(flag.message))
