@@ -16,9 +16,9 @@ import Synchronization
 /// AsyncHTTPClient close the connection — every stream paid a new TCP connection to the endpoint.
 /// This client answers its caller at once and waits a moment for the body's end, which servers
 /// send right after `[DONE]`, then keeps the connection (`PlainHTTP1Exchange`). At 50 streams that
-/// took the gateway from +1.25 to +0.83 ms first token and 158 to 108 ms CPU per 1,000 chunks; at
-/// 500 from +86 to +31 ms (Benchmarks/README). `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that
-/// a connection's cost is not what the gateway adds).
+/// took the gateway from +1.16 to +0.71 ms first token, at 500 from +85 to +42 ms (Benchmarks/README,
+/// session 12). `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that a
+/// connection's cost is not what the gateway adds).
 final class PlainHTTP1Client: Sendable {
     /// Where a request goes.
     struct Address: Hashable, Sendable {

@@ -17,8 +17,8 @@ enum OpenAIWire {
 
         /// The request's JSON: written by hand (every streamed chat sends one, and `JSONEncoder`
         /// was most of building it), the document `JSONEncoder` writes once read (nil fields left
-        /// out; keys in declaration order, `/` not escaped). A schema for the answer (`response_format`, a draft's) or a
-        /// temperature JSON cannot hold goes through `JSONEncoder`.
+        /// out; keys in declaration order, `/` not escaped). A schema for the answer
+        /// (`response_format`, a draft's) or a temperature JSON cannot hold goes through `JSONEncoder`.
         func json() throws -> [UInt8] {
             guard response_format == nil, temperature?.isFinite ?? true else { return Array(try JSONEncoder().encode(self)) }
             var out: [UInt8] = []

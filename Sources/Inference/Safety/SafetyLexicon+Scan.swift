@@ -44,20 +44,16 @@ extension SafetyLexicon {
         let admission = stage == .input && gated ? gate.admission(folded: scalars, raw: raw) : nil
         for index in rules.indices where stage == .input && rules[index].hasInputPatterns {
             let rule = rules[index]
-            let patterns = rule.patterns.indices.filter { admission?.admits(rule: index, pattern: $0) ?? true }.map { rule.patterns[$0] }
-            if rule.matchesRaw {
-                guard let raw else { continue }
-                for pattern in patterns {
+            for (k, pattern) in rule.patterns.enumerated() where admission?.admits(rule: index, pattern: k) ?? true {
+                if rule.matchesRaw {
+                    guard let raw else { break }
                     for r in pattern.ranges(in: raw) {
                         candidates.append(RuleMatch(rule: index, start: r.location, end: r.location + r.length))
                     }
+                    continue
                 }
-                continue
-            }
-            guard !patterns.isEmpty else { continue }
-            let string = folded ?? text.string
-            folded = string
-            for pattern in patterns {
+                let string = folded ?? text.string
+                folded = string
                 for r in pattern.ranges(in: string) {
                     let map = offsets ?? UTF16Offsets(scalars)
                     offsets = map
