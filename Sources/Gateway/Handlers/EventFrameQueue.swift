@@ -1,6 +1,7 @@
 import Hummingbird
 import Inference
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 import OpenAPIRuntime
 import Synchronization
@@ -27,6 +28,8 @@ final class EventFrameQueue: ChatEventSink {
         var ended: CheckedContinuation<Void, Never>?
         /// The answer, cancelled when the client has gone.
         var answer: Task<Void, Never>?
+        /// Where the frames enter the channel's pipeline, found at the first write.
+        var entry: FrameEntry?
     }
 
     private enum Next { case nothing, hand(CheckedContinuation<ArraySlice<UInt8>?, Never>), write(any Channel) }
@@ -96,19 +99,19 @@ final class EventFrameQueue: ChatEventSink {
     /// On the channel's event loop: every frame pending, in one write. A closed channel (the client
     /// went away) cancels the answer, which stops reading the endpoint and gives back its slot.
     private func write(to channel: any Channel) {
-        let (bytes, answer) = state.withLock { s -> ([UInt8], Task<Void, Never>?) in
+        let (bytes, answer, known) = state.withLock { s -> ([UInt8], Task<Void, Never>?, FrameEntry?) in
             s.writeQueued = false
             defer { s.pending = [] }
-            return (s.pending, s.answer)
+            return (s.pending, s.answer, s.entry)
         }
         guard channel.isActive else {
             answer?.cancel()
             return
         }
         guard !bytes.isEmpty else { return }
-        var buffer = channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: nil)
+        let entry = known ?? FrameEntry(channel)
+        if known == nil { state.withLock { $0.entry = entry } }
+        entry.write(bytes, on: channel)
     }
 
     /// Serves the answer's body straight to the client's channel, once Hummingbird has written the

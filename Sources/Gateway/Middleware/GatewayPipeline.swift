@@ -107,7 +107,7 @@ struct GatewayPipeline: RouterMiddleware {
                 let response = try await OutboundAffinity.$eventLoop.withValue(context.channel.eventLoop) {
                     try await next(request, context)
                 }
-                return Self.relayingEventFrames(response, context: context)
+                return Self.relayingEventFrames(response, to: request, context: context)
             }
         }
         if let etag = context.state.etag { response.headers[.eTag] = etag }
@@ -119,13 +119,16 @@ extension GatewayPipeline {
     /// A streamed answer whose handler left its frames in the request's state is written straight
     /// to the client's connection (`EventFrameQueue.relay`) instead of through the generated
     /// server's body; the status and headers stay the generated server's. The original body is kept
-    /// until the relay ends: dropping it cancels the answer.
-    static func relayingEventFrames(_ response: Response, context: Context) -> Response {
+    /// until the relay ends: dropping it cancels the answer. Only a 200 event stream of unknown
+    /// length answering a POST is relayed: HTTP/1's encoder frames its body as chunked, which
+    /// `FrameEntry` relies on.
+    static func relayingEventFrames(_ response: Response, to request: Request, context: Context) -> Response {
         guard let frames = context.state.takeEventFrames() else { return response }
         // A channel that is not active is no client's connection: a client already gone, or
         // Hummingbird's router testing, which hands the response to its caller, not to a socket.
         let channel = context.channel
-        guard response.status == .ok, response.headers[.contentType]?.hasPrefix("text/event-stream") == true,
+        guard request.method == .post, response.status == .ok, response.headers[.contentLength] == nil,
+              response.headers[.contentType]?.hasPrefix("text/event-stream") == true,
               channel.isActive else { return response }
         var relayed = response
         let original = response.body
