@@ -15,9 +15,35 @@ extension CompanionService {
         public let breakReminder: Bool
     }
 
-    /// Takes the student's message in one of their open sessions and starts the companion's reply.
-    /// The age rules are decided again first; the message is stored and counted before anything streams.
+    /// A turn whose reply goes to a sink of the caller's (`send(_:content:by:into:)`).
+    public struct StartedTurn: Sendable {
+        /// The reply: cancelling it stops the model (the client went away); what came is stored.
+        public let answer: Task<Void, Never>
+        public let studentMessage: MessageRecord
+        public let breakReminder: Bool
+    }
+
+    /// As `send(_:content:by:into:)`, with the reply's events as a stream.
     public func send(_ sessionID: UUID, content: String, by p: Principal) async throws -> Turn {
+        let (events, continuation) = AsyncStream.makeStream(of: ChatEvent.self)
+        let turn: StartedTurn
+        do {
+            turn = try await send(sessionID, content: content, by: p, into: ReplyStream(continuation: continuation))
+        } catch {
+            continuation.finish()
+            throw error
+        }
+        let answer = turn.answer
+        continuation.onTermination = { _ in answer.cancel() }
+        return Turn(events: events, studentMessage: turn.studentMessage, breakReminder: turn.breakReminder)
+    }
+
+    /// Takes the student's message in one of their open sessions and starts the companion's reply,
+    /// whose events go to `sink` as they happen (on the thread that produced them: for an
+    /// endpoint's answer, the HTTP client's event loop). The age rules are decided again first; the
+    /// message is stored and counted before the reply is; the reply's `done` reaches `sink` once
+    /// the reply is stored (`StoredTurn`), after `breakReminder`.
+    public func send(_ sessionID: UUID, content: String, by p: Principal, into sink: some ReplyEventSink) async throws -> StartedTurn {
         try p.require(.student, to: "talk to the learning companion")
         // What needs nothing but the request is read side by side (on PostgreSQL each on a
         // connection of its own): the session with the student, their classes with everyone in
@@ -56,15 +82,16 @@ extension CompanionService {
         // The inference path refuses first (a reply of this student still streaming or not yet
         // stored, a full queue, a spent budget): then nothing of the turn is stored or counted.
         guard turnsUnderWay.begin(student.id) else { throw SchedulerError.streamInProgress }
-        let (events, continuation) = AsyncStream.makeStream(of: ChatEvent.self)
+        // The turn stays under way until its reply is stored (StoredTurn ends it).
+        let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID, out: sink)
         let answer: Task<Void, Never>
         do {
-            answer = try await inference.start(job, into: ReplySink(continuation: continuation))
+            answer = try await inference.start(job, into: stored)
         } catch {
+            stored.abandon()
             turnsUnderWay.end(student.id)
             throw error
         }
-        continuation.onTermination = { _ in answer.cancel() }
         let studentMessage = MessageModel()
         let meter: UsageMeter
         do {
@@ -77,26 +104,15 @@ extension CompanionService {
             meter = try await storeStudentTurn(studentMessage, student: student.id, school: m.schoolID, at: instant, read: meterRead)
         } catch {
             // The model has started: stop it now (read by nobody, it would hold the student's
-            // slot and spend tokens) rather than leave that to the release of its stream, which
-            // cancels it only where AsyncStream cancels on release.
+            // slot and spend tokens); nothing of the reply is stored.
             answer.cancel()
-            continuation.finish()
+            stored.abandon()
             turnsUnderWay.end(student.id)
             throw error
         }
-
-        // The turn stays under way until its reply is stored (StoredTurn ends it).
-        let stored = StoredTurn(service: self, sessionID: sessionID, studentID: student.id, schoolID: m.schoolID)
-        return Turn(events: stored.relay(events), studentMessage: MessageRecord(studentMessage),
-                    breakReminder: grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes)
-    }
-
-    /// The reply's events into the stream the turn hands on (`StoredTurn` reads it).
-    struct ReplySink: ChatEventSink {
-        let continuation: AsyncStream<ChatEvent>.Continuation
-
-        func send(_ event: ChatEvent) { continuation.yield(event) }
-        func finish() { continuation.finish() }
+        let breakReminder = grant.breakReminder || meter.continuousMinutes(at: meter.lastMinute) >= policy.breakReminderMinutes
+        stored.ready(breakReminder: breakReminder)
+        return StartedTurn(answer: answer, studentMessage: MessageRecord(studentMessage), breakReminder: breakReminder)
     }
 
     /// What a turn needs of its session, with its assignment's companion mode.

@@ -54,16 +54,17 @@ extension APIHandler {
     func sendCompanionMessage(_ input: Operations.SendCompanionMessage.Input) async throws -> Operations.SendCompanionMessage.Output {
         guard case .json(let b) = input.body else { throw AppError(.unsupportedMediaType, "send the message as JSON") }
         let sessionID = try parseUUID(input.path.id, field: "id")
-        let turn = try await companion.send(sessionID, content: b.content, by: RequestScope.caller())
         if input.headers.accept.contains(where: { $0.contentType == .textEventStream }) {
-            let requestID = RequestScope.requestID
-            let reminder = turn.breakReminder
-            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
-                try? StreamTranscript.encoder.encode(Self.companionReply(session: sessionID, text: text, flags: flags, done: d, breakReminder: reminder))
+            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d, reminder in
+                try? StreamTranscript.encoder.encode(Self.companionReply(session: sessionID, text: text, flags: flags, done: d,
+                                                                         breakReminder: reminder ?? false))
             }
-            return .ok(.init(body: .textEventStream(Self.eventStreamBody(turn.events, transcript: transcript, requestID: requestID,
-                                                                         breakReminder: reminder))))
+            // As the inference endpoint's answers: frames written where the events happen.
+            let frames = EventFrameQueue(transcript: transcript, requestID: RequestScope.requestID)
+            let turn = try await companion.send(sessionID, content: b.content, by: RequestScope.caller(), into: frames)
+            return .ok(.init(body: .textEventStream(frames.body(answer: turn.answer))))
         }
+        let turn = try await companion.send(sessionID, content: b.content, by: RequestScope.caller())
         var text = ""
         var flags: [SafetyFlag] = []
         for await e in turn.events {

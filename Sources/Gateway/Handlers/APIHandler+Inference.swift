@@ -19,7 +19,7 @@ extension APIHandler {
 
         let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
         if wantsStream {
-            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d in
+            let transcript = StreamTranscript(state: RequestScope.current.state) { text, flags, d, _ in
                 try? StreamTranscript.encoder.encode(Components.Schemas.InferenceChatAnswer(
                     messageId: d.messageID.uuidString.lowercased(), text: text, usage: d.usage.map(Components.Schemas.TokenUsage.init),
                     provider: d.provider, model: d.model, finishReason: d.finishReason, flags: flags.map(Components.Schemas.SafetyFlagEvent.init)))
@@ -29,9 +29,7 @@ extension APIHandler {
             // the request (GatewayPipeline), else read by the response writer as a body.
             let frames = EventFrameQueue(transcript: transcript, requestID: RequestScope.requestID)
             let answer = try await inference.service.start(job, into: frames)
-            frames.answer = answer
-            RequestScope.current.state?.leave(frames)
-            return .ok(.init(body: .textEventStream(EventFrameBody(frames, answer: answer).httpBody)))
+            return .ok(.init(body: .textEventStream(frames.body(answer: answer))))
         }
         let events = try await inference.service.start(job)
         var text = ""

@@ -1,3 +1,4 @@
+import Companion
 import Hummingbird
 import Inference
 import NIOCore
@@ -15,7 +16,7 @@ import Synchronization
 /// frames of one event-loop tick leave in one write. Read as an `HTTPBody` (the generated server
 /// alone, as tests use it), frames that arrive while the reader is busy are joined, and a reader
 /// that waits is handed the next frame at once.
-final class EventFrameQueue: ChatEventSink {
+final class EventFrameQueue: ReplyEventSink {
     private struct State {
         var pending: [UInt8] = []
         var finished = false
@@ -30,6 +31,8 @@ final class EventFrameQueue: ChatEventSink {
         var answer: Task<Void, Never>?
         /// Where the frames enter the channel's pipeline, found at the first write.
         var entry: FrameEntry?
+        /// The companion's, for its `done` (nil: not a companion reply).
+        var breakReminder: Bool?
     }
 
     private enum Next { case nothing, hand(CheckedContinuation<ArraySlice<UInt8>?, Never>), write(any Channel) }
@@ -37,12 +40,15 @@ final class EventFrameQueue: ChatEventSink {
     private let state = Mutex(State())
     private let transcript: StreamTranscript
     private let requestID: String
-    private let breakReminder: Bool?
 
-    init(transcript: StreamTranscript, requestID: String, breakReminder: Bool? = nil) {
+    init(transcript: StreamTranscript, requestID: String) {
         self.transcript = transcript
         self.requestID = requestID
-        self.breakReminder = breakReminder
+    }
+
+    /// The companion's reply: whether its `done` asks the student to take a break (told before it).
+    func breakReminder(_ due: Bool) {
+        state.withLock { $0.breakReminder = due }
     }
 
     /// The answer's task: cancelled when the client's connection is found closed.
@@ -51,9 +57,20 @@ final class EventFrameQueue: ChatEventSink {
         set { state.withLock { $0.answer = newValue } }
     }
 
+    /// The response's body for `answer`, whose events come here. Left on the request's state, the
+    /// frames go straight to the client's connection when the gateway serves the request
+    /// (`GatewayPipeline.relayingEventFrames`); otherwise the body reads them.
+    func body(answer: Task<Void, Never>) -> HTTPBody {
+        self.answer = answer
+        RequestScope.current.state?.leave(self)
+        return EventFrameBody(self, answer: answer).httpBody
+    }
+
     func send(_ event: ChatEvent) {
-        transcript.follow(event)
-        let frame = APIHandler.eventFrame(event, requestID: requestID, breakReminder: breakReminder)
+        var reminder: Bool?
+        if case .done = event { reminder = state.withLock { $0.breakReminder } }
+        transcript.follow(event, breakReminder: reminder)
+        let frame = APIHandler.eventFrame(event, requestID: requestID, breakReminder: reminder)
         let next = state.withLock { s -> Next in
             guard !s.finished else { return .nothing }
             if let w = s.waiter {

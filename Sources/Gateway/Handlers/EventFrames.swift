@@ -28,16 +28,3 @@ enum EventFrames {
         return out[...]
     }
 }
-
-extension APIHandler {
-    /// A chat answer's events as the bytes of a `text/event-stream` body, each event followed by
-    /// `transcript` (for an idempotent replay).
-    static func eventStreamBody(_ events: AsyncStream<ChatEvent>, transcript: StreamTranscript, requestID: String,
-                                breakReminder: Bool? = nil) -> HTTPBody {
-        let frames = events.map { e in
-            transcript.follow(e)
-            return Self.eventFrame(e, requestID: requestID, breakReminder: breakReminder)
-        }
-        return HTTPBody(frames, length: .unknown, iterationBehavior: .single)
-    }
-}

@@ -10,9 +10,10 @@ final class StreamTranscript: Sendable {
     private let text = Mutex("")
     private let flags = Mutex<[SafetyFlag]>([])
     private let state: RequestState?
-    private let final: @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone) -> Data?
+    private let final: @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone, _ breakReminder: Bool?) -> Data?
 
-    init(state: RequestState?, final: @escaping @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone) -> Data?) {
+    init(state: RequestState?,
+         final: @escaping @Sendable (_ text: String, _ flags: [SafetyFlag], _ done: ChatDone, _ breakReminder: Bool?) -> Data?) {
         self.state = state?.keepsFinalMessage == true ? state : nil
         self.final = final
     }
@@ -25,13 +26,14 @@ final class StreamTranscript: Sendable {
         return encoder
     }()
 
-    func follow(_ event: ChatEvent) {
+    /// Takes the next event; `breakReminder` is the companion's, for its `done`.
+    func follow(_ event: ChatEvent, breakReminder: Bool? = nil) {
         guard let state else { return }
         switch event {
         case .delta(let d): text.withLock { $0 += d }
         case .flag(let f): flags.withLock { $0.append(f) }
         case .error: break
-        case .done(let d): state.finalMessage = final(text.withLock { $0 }, flags.withLock { $0 }, d)
+        case .done(let d): state.finalMessage = final(text.withLock { $0 }, flags.withLock { $0 }, d, breakReminder)
         }
     }
 }
