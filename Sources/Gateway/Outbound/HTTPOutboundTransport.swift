@@ -21,9 +21,9 @@ public final class HTTPOutboundTransport: OutboundTransport {
 
     /// - Parameters:
     ///   - connectTimeout: how long to wait for a connection.
-    ///   - maxConnections: AsyncHTTPClient's connections per host — one per stream in flight;
-    ///     hundreds of classrooms stream at once (the plain client opens what the scheduler's slots
-    ///     let through).
+    ///   - maxConnections: connections per host — one per stream in flight; hundreds of classrooms
+    ///     stream at once. AsyncHTTPClient's pool takes it as is; the plain client shares it out
+    ///     between the event loops (its pools are per loop), and beyond it requests wait.
     public init(connectTimeout: Duration = .seconds(5), maxConnections: Int = 1024) {
         var config = HTTPClient.Configuration()
         config.timeout.connect = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
@@ -33,8 +33,8 @@ public final class HTTPOutboundTransport: OutboundTransport {
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
         config.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-        plain = PlainHTTP1Client(connectTimeout: connectTimeout)
         ownLoops = Set(client.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
+        plain = PlainHTTP1Client(connectTimeout: connectTimeout, maxConnectionsPerLoop: maxConnections / max(1, ownLoops.count))
     }
 
     public func shutdown() async {

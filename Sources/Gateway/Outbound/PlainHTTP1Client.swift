@@ -19,6 +19,11 @@ import Synchronization
 /// took the gateway from +1.16 to +0.71 ms first token, at 500 from +85 to +42 ms (Benchmarks/README,
 /// session 12). `https://` stays with AsyncHTTPClient (TLS, and an endpoint far enough away that a
 /// connection's cost is not what the gateway adds).
+///
+/// At most `maxConnectionsPerLoop` connections per event loop and host are open (connecting, in
+/// use or idle): a burst beyond that — thousands of students' messages checked by a moderation
+/// endpoint at once — waits for one of them, in order, within its own deadline, instead of
+/// opening thousands of connections to one server.
 final class PlainHTTP1Client: Sendable {
     /// Where a request goes.
     struct Address: Hashable, Sendable {
@@ -51,20 +56,48 @@ final class PlainHTTP1Client: Sendable {
         let port: Int
     }
 
+    /// The connections of one event loop to one host. Touched only on that loop (the lock is for
+    /// the dictionary of them all).
+    private struct Pool {
+        var idle: [(channel: any Channel, since: NIODeadline)] = []
+        /// Connections not yet closed: connecting, in use or idle (each counted until its close).
+        var open = 0
+        /// Exchanges waiting for a connection, oldest first from `next`.
+        var waiting: [PlainHTTP1Exchange] = []
+        var next = 0
+
+        /// The oldest waiting exchange still wanting an answer (one whose deadline passed, or that
+        /// was cancelled, is dropped).
+        mutating func popWaiting() -> PlainHTTP1Exchange? {
+            defer {
+                if next == waiting.count { waiting.removeAll(keepingCapacity: true); next = 0 }
+            }
+            while next < waiting.count {
+                let e = waiting[next]
+                next += 1
+                if !e.isDone { return e }
+            }
+            return nil
+        }
+    }
+
     let connectTimeout: TimeAmount
     /// Idle connections kept per event loop and host; more are closed as they come back.
     let maxIdlePerLoop: Int
+    /// Connections open per event loop and host; more requests wait for one.
+    let maxConnectionsPerLoop: Int
     /// An idle connection older than this is closed instead of reused (servers close theirs too:
     /// llama.cpp's after 5 s; a request on a connection closed under it is tried once more).
     let idleLimit: TimeAmount
-    private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
+    private let pools = Mutex<[PoolKey: Pool]>([:])
     /// The addresses requests went to: a few (the endpoint's, the moderation's, a webhook), each
     /// asked on every request — parsed once, not on each.
     private let addresses = Mutex<[String: Address]>([:])
 
-    init(connectTimeout: Duration, maxIdlePerLoop: Int = 256, idleLimit: TimeAmount = .seconds(30)) {
+    init(connectTimeout: Duration, maxConnectionsPerLoop: Int = 512, maxIdlePerLoop: Int = 256, idleLimit: TimeAmount = .seconds(30)) {
         self.connectTimeout = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
-        self.maxIdlePerLoop = maxIdlePerLoop
+        self.maxConnectionsPerLoop = max(1, maxConnectionsPerLoop)
+        self.maxIdlePerLoop = min(maxIdlePerLoop, self.maxConnectionsPerLoop)
         self.idleLimit = idleLimit
     }
 
@@ -93,7 +126,10 @@ final class PlainHTTP1Client: Sendable {
 
     /// Closes every idle connection (the platform shuts down).
     func shutdown() {
-        let all = idle.withLock { pools in defer { pools = [:] }; return pools.values.flatMap { $0.map(\.channel) } }
+        let all = pools.withLock { pools in
+            defer { for key in pools.keys { pools[key]?.idle = [] } }
+            return pools.values.flatMap { $0.idle.map(\.channel) }
+        }
         for channel in all { channel.close(promise: nil) }
     }
 
@@ -108,6 +144,19 @@ final class PlainHTTP1Client: Sendable {
             exchange.run(on: channel) { self.putIdle($0, key) }
             return
         }
+        let connect = pools.withLock { pools -> Bool in
+            guard pools[key, default: Pool()].open < maxConnectionsPerLoop else {
+                pools[key, default: Pool()].waiting.append(exchange)
+                return false
+            }
+            pools[key, default: Pool()].open += 1
+            return true
+        }
+        if connect { self.connect(exchange, key, on: loop) }
+    }
+
+    /// Opens a connection for `exchange` (counted in its pool already).
+    private func connect(_ exchange: PlainHTTP1Exchange, _ key: PoolKey, on loop: any EventLoop) {
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -126,6 +175,8 @@ final class PlainHTTP1Client: Sendable {
         connected.whenComplete { result in
             switch result {
             case .success(let channel):
+                // counted until it closes, however it closes
+                channel.closeFuture.whenComplete { _ in self.closed(key, on: loop) }
                 guard !exchange.isDone else { channel.close(promise: nil); return }   // timed out or cancelled meanwhile
                 // the name may have resolved to where the start-up check of the URL would not go
                 if let reached = channel.remoteAddress?.ipAddress, ForbiddenDestinations.contains(host: reached) {
@@ -136,35 +187,56 @@ final class PlainHTTP1Client: Sendable {
                 exchange.run(on: channel) { self.putIdle($0, key) }
             case .failure(let error):
                 exchange.fail(Self.connectFailure(error))
+                self.closed(key, on: loop)
             }
         }
+    }
+
+    /// A connection of `key`'s pool closed (or never opened): the oldest waiting exchange, if any,
+    /// opens one in its place.
+    private func closed(_ key: PoolKey, on loop: any EventLoop) {
+        let waiter = pools.withLock { pools -> PlainHTTP1Exchange? in
+            guard var pool = pools[key] else { return nil }
+            pool.open -= 1
+            let next = pool.popWaiting()
+            if next != nil { pool.open += 1 }
+            pools[key] = pool.open == 0 && pool.idle.isEmpty && pool.waiting.isEmpty ? nil : pool
+            return next
+        }
+        if let waiter { connect(waiter, key, on: loop) }
     }
 
     private func takeIdle(_ key: PoolKey) -> (any Channel)? {
         let now = NIODeadline.now()
         var stale: [any Channel] = []
-        let found: (any Channel)? = idle.withLock { pools in
-            defer { if pools[key]?.isEmpty == true { pools[key] = nil } }
-            while let last = pools[key]?.popLast() {
+        let found: (any Channel)? = pools.withLock { pools in
+            while let last = pools[key]?.idle.popLast() {
                 if last.channel.isActive && now - last.since < idleLimit { return last.channel }
                 stale.append(last.channel)
             }
             return nil
         }
-        for channel in stale { channel.close(promise: nil) }
+        for channel in stale { channel.close(promise: nil) }     // each close gives its place back
         return found
     }
 
+    /// A connection that may carry another request: the oldest waiting exchange takes it, else it
+    /// waits idle (closed if the pool keeps enough idle ones).
     private func putIdle(_ channel: any Channel, _ key: PoolKey) {
-        let kept = idle.withLock { pools in
-            var list = pools[key, default: []]
-            list.removeAll { !$0.channel.isActive }
-            guard list.count < maxIdlePerLoop else { return false }
-            list.append((channel, .now()))
-            pools[key] = list
-            return true
+        let (waiter, kept) = pools.withLock { pools -> (PlainHTTP1Exchange?, Bool) in
+            var pool = pools[key, default: Pool()]
+            defer { pools[key] = pool }
+            if let waiter = pool.popWaiting() { return (waiter, true) }
+            pool.idle.removeAll { !$0.channel.isActive }
+            guard pool.idle.count < maxIdlePerLoop else { return (nil, false) }
+            pool.idle.append((channel, .now()))
+            return (nil, true)
         }
-        if !kept { channel.close(promise: nil) }
+        if let waiter {
+            waiter.run(on: channel) { self.putIdle($0, key) }
+        } else if !kept {
+            channel.close(promise: nil)
+        }
     }
 
     static func connectFailure(_ error: any Error) -> OutboundError {
