@@ -60,9 +60,10 @@ import Testing
         func end() throws {}
     }
 
-    /// `deadlines.count` requests at once from one event loop to a server answering after `delay`,
-    /// through a client allowing `cap` connections: each one's answer or error, and the server's counts.
-    func burst(cap: Int, delay: TimeAmount, close: Bool, deadlines: [Duration]) async throws
+    /// `deadlines.count` requests from one event loop, `apart` after one another, to a server
+    /// answering after `delay`, through a client allowing `cap` connections: each one's answer or
+    /// error, and the server's counts.
+    func burst(cap: Int, delay: TimeAmount, close: Bool, deadlines: [Duration], apart: Duration = .zero) async throws
         -> (answers: [Result<String, any Error>], accepted: Int, most: Int) {
         let counts = SlowServer.Counts()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -81,6 +82,7 @@ import Testing
         let request = OutboundRequest(.post, url: "", body: Array("{}".utf8))
         let answers = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
             for (i, deadline) in deadlines.enumerated() {
+                if apart > .zero { try? await Task.sleep(for: apart) }
                 group.addTask {
                     let receiver = Collect()
                     do {
@@ -113,11 +115,61 @@ import Testing
     }
 
     @Test func aRequestWhoseDeadlinePassesWhileItWaitsFailsAlone() async throws {
-        // one connection, answers after 300 ms: the second request may wait only 100 ms
-        let r = try await burst(cap: 1, delay: .milliseconds(300), close: false, deadlines: [.seconds(10), .milliseconds(100), .seconds(10)])
+        // one connection, answers after 300 ms: the second request (started 30 ms after the first)
+        // may wait only 100 ms; the third waits for the first's connection
+        let r = try await burst(cap: 1, delay: .milliseconds(300), close: false, deadlines: [.seconds(10), .milliseconds(100), .seconds(10)],
+                                apart: .milliseconds(30))
         #expect((try? r.answers[0].get()) == "好的" && (try? r.answers[2].get()) == "好的")
         guard case .failure(let e) = r.answers[1] else { Issue.record("the second request was answered"); return }
         #expect(e as? OutboundError == .timedOut)
         #expect(r.accepted == 1)
+    }
+
+    @Test func aConnectionThatCannotBeOpenedGivesItsPlaceBack() async throws {
+        // nothing listens on the port: each request fails to connect, and the next may try at once
+        let closed = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(closed.localAddress?.port)
+        try await closed.close()
+        let client = PlainHTTP1Client(connectTimeout: .seconds(2), maxConnectionsPerLoop: 1)
+        defer { client.shutdown() }
+        let address = try #require(PlainHTTP1Client.Address("http://127.0.0.1:\(port)/v1/moderations"))
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let started = ContinuousClock.now
+        for _ in 0..<3 {
+            do {
+                try await client.exchange(OutboundRequest(.post, url: ""), to: address, on: loop, deadline: .now() + .seconds(3), receiver: Collect())
+                Issue.record("a request to a closed port was answered")
+            } catch let e as OutboundError {
+                guard case .connection = e else { Issue.record("\(e)"); continue }
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(2), "a request waited for a place a failed connect kept")
+    }
+
+    @Test func shuttingDownFailsTheWaitingRequests() async throws {
+        let counts = SlowServer.Counts()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SlowServer(delay: .seconds(2), close: false, counts: counts))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let client = PlainHTTP1Client(connectTimeout: .seconds(2), maxConnectionsPerLoop: 1)
+        let address = try #require(PlainHTTP1Client.Address("http://127.0.0.1:\(port)/v1/moderations"))
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let request = OutboundRequest(.post, url: "", body: Array("{}".utf8))
+        // one request holds the connection for 2 s, the second waits for it
+        let first = Task { try await client.exchange(request, to: address, on: loop, deadline: .now() + .seconds(10), receiver: Collect()) }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        let waiting = Task { try await client.exchange(request, to: address, on: loop, deadline: .now() + .seconds(10), receiver: Collect()) }
+        try await Task.sleep(for: .milliseconds(50))
+        client.shutdown()
+        await #expect(throws: OutboundError.connection("the platform is shutting down")) { try await waiting.value }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        try await first.value           // the request under way is answered
     }
 }

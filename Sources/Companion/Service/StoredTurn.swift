@@ -75,12 +75,13 @@ final class StoredTurn: ChatEventSink {
 
     /// The student's message is stored: the reply may be stored once it ends.
     func ready(breakReminder: Bool) {
+        out.breakReminder(breakReminder)             // before a `done` can go out
         state.withLock { $0.breakReminder = breakReminder }
-        out.breakReminder(breakReminder)
         storeWhenReady()
     }
 
-    /// The student's message could not be stored: the turn did not happen; the sink is finished.
+    /// The turn did not happen (the inference path refused it, or the student's message could not
+    /// be stored): nothing is stored or passed on from here; the sink is finished.
     func abandon() {
         let first = state.withLock { s -> Bool in
             defer { s.abandoned = true }

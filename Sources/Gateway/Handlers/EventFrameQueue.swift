@@ -2,14 +2,13 @@ import Companion
 import Hummingbird
 import Inference
 import NIOCore
-import NIOHTTP1
-import NIOHTTPTypes
 import OpenAPIRuntime
 import Synchronization
 
 /// A chat answer's events as the bytes of its `text/event-stream` body, written by the inference
-/// path as they happen (on the HTTP client's event loop that read the chunk). Each event is also
-/// followed by the transcript (for an idempotent replay).
+/// path as they happen (on the HTTP client's event loop that read the chunk; a companion reply's
+/// `done` and end from the task that stored it). Each event is also followed by the transcript
+/// (for an idempotent replay).
 ///
 /// Two ways out. Served by the gateway, the frames go straight to the client's channel
 /// (`relay(to:finishing:)`): no task between the endpoint's chunk and the client's socket, and the
@@ -92,7 +91,13 @@ final class EventFrameQueue: ReplyEventSink {
             s.finished = true
             let ended = s.ended
             s.ended = nil
-            if case .write(let channel) = Self.queueWrite(&s) { return (nil, [], channel, ended) }
+            // In channel mode a write is queued here whatever `writeQueued` says: a `send` on
+            // another thread may have set it and not yet queued its write, which must not come
+            // after the response's end (the relay ends it once resumed). An empty write is nothing.
+            if let channel = s.channel {
+                s.writeQueued = true
+                return (nil, [], channel, ended)
+            }
             let w = s.waiter
             s.waiter = nil
             guard w != nil else { return (nil, [], nil, ended) }

@@ -1,7 +1,4 @@
 import Foundation
-import Inference
-import OpenAPIRuntime
-import QianxueAPI
 import QianxueCore
 
 /// The bytes of the API's stream events (DESIGN.md §5): `event: <name>`, one `data:` line of

@@ -56,8 +56,8 @@ final class PlainHTTP1Client: Sendable {
         let port: Int
     }
 
-    /// The connections of one event loop to one host. Touched only on that loop (the lock is for
-    /// the dictionary of them all).
+    /// The connections of one event loop to one host. Changed only on that loop (the lock is for
+    /// the dictionary of them all), except by `shutdown`.
     private struct Pool {
         var idle: [(channel: any Channel, since: NIODeadline)] = []
         /// Connections not yet closed: connecting, in use or idle (each counted until its close).
@@ -65,6 +65,20 @@ final class PlainHTTP1Client: Sendable {
         /// Exchanges waiting for a connection, oldest first from `next`.
         var waiting: [PlainHTTP1Exchange] = []
         var next = 0
+        /// The length at which exchanges no longer waiting are dropped from `waiting`.
+        var sweepAt = 64
+
+        /// Adds an exchange to wait for a connection. Under a sustained burst the list is never
+        /// empty, so what was served or given up (its deadline passed, it was cancelled) is dropped
+        /// as it grows: each sweep at twice the length the last one left.
+        mutating func wait(_ exchange: PlainHTTP1Exchange) {
+            if waiting.count >= sweepAt {
+                waiting = waiting[next...].filter { !$0.isDone }
+                next = 0
+                sweepAt = max(64, 2 * waiting.count)
+            }
+            waiting.append(exchange)
+        }
 
         /// The oldest waiting exchange still wanting an answer (one whose deadline passed, or that
         /// was cancelled, is dropped).
@@ -79,6 +93,8 @@ final class PlainHTTP1Client: Sendable {
             }
             return nil
         }
+
+        var isUnused: Bool { open == 0 && idle.isEmpty && next == waiting.count }
     }
 
     let connectTimeout: TimeAmount
@@ -90,6 +106,8 @@ final class PlainHTTP1Client: Sendable {
     /// llama.cpp's after 5 s; a request on a connection closed under it is tried once more).
     let idleLimit: TimeAmount
     private let pools = Mutex<[PoolKey: Pool]>([:])
+    /// Set by `shutdown`: no connection is opened or kept from then on.
+    private let isShutDown = Atomic(false)
     /// The addresses requests went to: a few (the endpoint's, the moderation's, a webhook), each
     /// asked on every request — parsed once, not on each.
     private let addresses = Mutex<[String: Address]>([:])
@@ -124,13 +142,24 @@ final class PlainHTTP1Client: Sendable {
         }
     }
 
-    /// Closes every idle connection (the platform shuts down).
+    /// Closes every idle connection and fails every waiting request (the platform shuts down);
+    /// connections in use close as their answers end.
     func shutdown() {
-        let all = pools.withLock { pools in
-            defer { for key in pools.keys { pools[key]?.idle = [] } }
-            return pools.values.flatMap { $0.idle.map(\.channel) }
+        isShutDown.store(true, ordering: .sequentiallyConsistent)
+        let (idle, waiting) = pools.withLock { pools in
+            defer {
+                for key in pools.keys {
+                    pools[key]?.idle = []
+                    pools[key]?.waiting = []
+                    pools[key]?.next = 0
+                }
+            }
+            return (pools.values.flatMap { $0.idle.map(\.channel) }, pools.values.flatMap { $0.waiting[$0.next...] })
         }
-        for channel in all { channel.close(promise: nil) }
+        for channel in idle { channel.close(promise: nil) }
+        for exchange in waiting {
+            exchange.promise.futureResult.eventLoop.execute { exchange.fail(OutboundError.connection("the platform is shutting down")) }
+        }
     }
 
     // MARK: - On the loop
@@ -144,9 +173,12 @@ final class PlainHTTP1Client: Sendable {
             exchange.run(on: channel) { self.putIdle($0, key) }
             return
         }
+        guard !isShutDown.load(ordering: .sequentiallyConsistent) else {
+            return exchange.fail(OutboundError.connection("the platform is shutting down"))
+        }
         let connect = pools.withLock { pools -> Bool in
             guard pools[key, default: Pool()].open < maxConnectionsPerLoop else {
-                pools[key, default: Pool()].waiting.append(exchange)
+                pools[key, default: Pool()].wait(exchange)
                 return false
             }
             pools[key, default: Pool()].open += 1
@@ -177,7 +209,8 @@ final class PlainHTTP1Client: Sendable {
             case .success(let channel):
                 // counted until it closes, however it closes
                 channel.closeFuture.whenComplete { _ in self.closed(key, on: loop) }
-                guard !exchange.isDone else { channel.close(promise: nil); return }   // timed out or cancelled meanwhile
+                // timed out or cancelled meanwhile: the connection serves the next waiting request
+                guard !exchange.isDone else { return self.putIdle(channel, key) }
                 // the name may have resolved to where the start-up check of the URL would not go
                 if let reached = channel.remoteAddress?.ipAddress, ForbiddenDestinations.contains(host: reached) {
                     channel.close(promise: nil)
@@ -198,9 +231,9 @@ final class PlainHTTP1Client: Sendable {
         let waiter = pools.withLock { pools -> PlainHTTP1Exchange? in
             guard var pool = pools[key] else { return nil }
             pool.open -= 1
-            let next = pool.popWaiting()
+            let next = isShutDown.load(ordering: .sequentiallyConsistent) ? nil : pool.popWaiting()
             if next != nil { pool.open += 1 }
-            pools[key] = pool.open == 0 && pool.idle.isEmpty && pool.waiting.isEmpty ? nil : pool
+            pools[key] = pool.isUnused ? nil : pool
             return next
         }
         if let waiter { connect(waiter, key, on: loop) }
@@ -223,6 +256,7 @@ final class PlainHTTP1Client: Sendable {
     /// A connection that may carry another request: the oldest waiting exchange takes it, else it
     /// waits idle (closed if the pool keeps enough idle ones).
     private func putIdle(_ channel: any Channel, _ key: PoolKey) {
+        guard !isShutDown.load(ordering: .sequentiallyConsistent) else { return channel.close(promise: nil) }
         let (waiter, kept) = pools.withLock { pools -> (PlainHTTP1Exchange?, Bool) in
             var pool = pools[key, default: Pool()]
             defer { pools[key] = pool }

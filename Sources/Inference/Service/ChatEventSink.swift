@@ -8,8 +8,8 @@ public protocol ChatEventSink: Sendable {
     func finish()
 }
 
-/// The events into an `AsyncStream` (callers that read events one by one: the companion, the
-/// assistant, JSON answers).
+/// The events into an `AsyncStream` (callers that read events one by one: the assistant, JSON
+/// answers).
 struct ContinuationSink: ChatEventSink {
     let continuation: AsyncStream<ChatEvent>.Continuation
 

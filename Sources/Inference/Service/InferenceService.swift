@@ -58,7 +58,8 @@ public struct InferenceService: Sendable {
 
     /// As `start(_:)`, with the events handed to `sink` as they happen (on the thread that produced
     /// them: no task between the endpoint and the sink). Cancelling the returned task stops the
-    /// answer (the client went away); it ends after the sink's `finish`.
+    /// answer (the client went away); it ends after the sink's `finish` (a sink may pass events on
+    /// later: the companion's holds `done` until the reply is stored).
     @discardableResult
     public func start(_ job: ChatJob, into sink: some ChatEventSink) async throws -> Task<Void, Never> {
         let size = job.messages.reduce(0) { $0 + $1.content.count }
