@@ -82,7 +82,7 @@ struct FrameEntryTests {
         #expect(String(buffer: buffer) == "1a\r\n" + String(repeating: "a", count: 26) + "\r\n")
     }
 
-    @Test func withoutAnHTTP1EncoderTheFramesGoAsBodyParts() throws {
+    @Test func framesGoAsBodyPartsWithoutTheEncoder() throws {
         let channel = EmbeddedChannel()
         let entry = FrameEntry(channel)
         entry.write(Array("event: delta\n\n".utf8), on: channel)

@@ -209,14 +209,14 @@ final class PlainHTTP1Client: Sendable {
             case .success(let channel):
                 // counted until it closes, however it closes
                 channel.closeFuture.whenComplete { _ in self.closed(key, on: loop) }
-                // timed out or cancelled meanwhile: the connection serves the next waiting request
-                guard !exchange.isDone else { return self.putIdle(channel, key) }
                 // the name may have resolved to where the start-up check of the URL would not go
                 if let reached = channel.remoteAddress?.ipAddress, ForbiddenDestinations.contains(host: reached) {
                     channel.close(promise: nil)
                     exchange.fail(OutboundError.connection("\(exchange.address.host) resolved to \(reached), a link-local or cloud-metadata address: refused"))
                     return
                 }
+                // timed out or cancelled meanwhile: the connection serves the next waiting request
+                guard !exchange.isDone else { return self.putIdle(channel, key) }
                 exchange.run(on: channel) { self.putIdle($0, key) }
             case .failure(let error):
                 exchange.fail(Self.connectFailure(error))
