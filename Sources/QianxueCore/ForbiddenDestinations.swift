@@ -18,12 +18,13 @@ public enum ForbiddenDestinations {
         if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
         if let zone = bare.firstIndex(of: "%") { bare = String(bare[..<zone]) }   // fe80::1%eth0
         if bare.hasSuffix(".") { bare.removeLast() }                              // a fully qualified name
-        let metadataNames: Set = ["metadata", "metadata.google.internal", "metadata.azure.com", "instance-data"]
         if metadataNames.contains(bare) { return true }
         if let v4 = ipv4(bare) { return forbidden(v4) }
         if let v6 = ipv6(bare) { return forbidden(v6) }
         return false
     }
+
+    private static let metadataNames: Set = ["metadata", "metadata.google.internal", "metadata.azure.com", "instance-data"]
 
     /// IPv4 link-local 169.254/16; Alibaba Cloud's metadata 100.100.100.200.
     private static func forbidden(_ v4: UInt32) -> Bool { v4 >> 16 == 0xA9FE || v4 == 0x6464_64C8 }

@@ -34,7 +34,6 @@ final class EventFrameQueue: ReplyEventSink {
         var breakReminder: Bool?
     }
 
-    private enum Next { case nothing, hand(CheckedContinuation<ArraySlice<UInt8>?, Never>), write(any Channel) }
 
     private let state = Mutex(State())
     private let transcript: StreamTranscript
@@ -70,52 +69,45 @@ final class EventFrameQueue: ReplyEventSink {
         if case .done = event { reminder = state.withLock { $0.breakReminder } }
         transcript.follow(event, breakReminder: reminder)
         let frame = APIHandler.eventFrame(event, requestID: requestID, breakReminder: reminder)
-        let next = state.withLock { s -> Next in
-            guard !s.finished else { return .nothing }
+        let waiter = state.withLock { s -> CheckedContinuation<ArraySlice<UInt8>?, Never>? in
+            guard !s.finished else { return nil }
             if let w = s.waiter {
                 s.waiter = nil
-                return .hand(w)
+                return w
             }
             s.pending.append(contentsOf: frame)
-            return Self.queueWrite(&s)
+            queueWrite(&s)
+            return nil
         }
-        switch next {
-        case .nothing: break
-        case .hand(let w): w.resume(returning: frame)
-        case .write(let channel): channel.eventLoop.execute { self.write(to: channel) }
-        }
+        waiter?.resume(returning: frame)
     }
 
     func finish() {
-        let (waiter, rest, channel, ended) = state.withLock { s -> (CheckedContinuation<ArraySlice<UInt8>?, Never>?, [UInt8], (any Channel)?, CheckedContinuation<Void, Never>?) in
+        let (waiter, rest, ended) = state.withLock { s -> (CheckedContinuation<ArraySlice<UInt8>?, Never>?, [UInt8], CheckedContinuation<Void, Never>?) in
             s.finished = true
             let ended = s.ended
             s.ended = nil
-            // In channel mode a write is queued here whatever `writeQueued` says: a `send` on
-            // another thread may have set it and not yet queued its write, which must not come
-            // after the response's end (the relay ends it once resumed). An empty write is nothing.
-            if let channel = s.channel {
-                s.writeQueued = true
-                return (nil, [], channel, ended)
-            }
+            // The last frames' write is queued on the channel's loop before the relay, resumed
+            // below, ends the response (whose end is queued there after it).
+            queueWrite(&s)
+            if s.channel != nil { return (nil, [], ended) }
             let w = s.waiter
             s.waiter = nil
-            guard w != nil else { return (nil, [], nil, ended) }
+            guard w != nil else { return (nil, [], ended) }
             defer { s.pending = [] }
-            return (w, s.pending, nil, ended)
+            return (w, s.pending, ended)
         }
         waiter?.resume(returning: rest.isEmpty ? nil : rest[...])
-        // The last frames' write is queued on the channel's loop before the relay goes on to end
-        // the response (whose end is queued there after it).
-        if let channel { channel.eventLoop.execute { self.write(to: channel) } }
         ended?.resume()
     }
 
-    /// In channel mode with frames pending and no write queued: a write is to be queued.
-    private static func queueWrite(_ s: inout State) -> Next {
-        guard let channel = s.channel, !s.pending.isEmpty, !s.writeQueued else { return .nothing }
+    /// In channel mode with frames pending and no write queued: queues one on the channel's loop.
+    /// Called under the lock, so that a write marked queued is queued — whichever thread then
+    /// finishes the answer, the response's end comes after it. (`execute` only enqueues.)
+    private func queueWrite(_ s: inout State) {
+        guard let channel = s.channel, !s.pending.isEmpty, !s.writeQueued else { return }
         s.writeQueued = true
-        return .write(channel)
+        channel.eventLoop.execute { self.write(to: channel) }
     }
 
     /// On the channel's event loop: every frame pending, in one write. A closed channel (the client
@@ -140,11 +132,11 @@ final class EventFrameQueue: ReplyEventSink {
     /// response's head there, and returns when the answer has ended and its last frames are queued
     /// on the channel's loop; `writer` then ends the response (its end is queued after them).
     func relay(to channel: any Channel, finishing writer: inout any ResponseBodyWriter) async throws {
-        let (write, ended) = state.withLock { s -> (Next, Bool) in
+        let ended = state.withLock { s -> Bool in
             s.channel = channel
-            return (Self.queueWrite(&s), s.finished)
+            queueWrite(&s)
+            return s.finished
         }
-        if case .write(let channel) = write { channel.eventLoop.execute { self.write(to: channel) } }
         if !ended {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { c in
