@@ -17,16 +17,18 @@ import Testing
                 finished.add()
             }
         }
-        for _ in 0..<100 where finished.value < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3_000 where finished.value < 1 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(finished.value == 1)
         #expect(tasks.count == 2)
 
         let clock = ContinuousClock()
         let took = try await clock.measure { await tasks.cancelAndWait() }
-        #expect(took < .seconds(5))
+        // well under the minute the deliveries would wait (a loaded parallel run can stall a task
+        // for many seconds, so no tighter bound)
+        #expect(took < .seconds(45))
         // both ran to their end (cancelled out of the wait) before cancelAndWait returned
         #expect(finished.value == 3)
-        for _ in 0..<100 where tasks.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3_000 where tasks.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(tasks.count == 0)
     }
 }

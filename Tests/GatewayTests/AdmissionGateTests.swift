@@ -35,7 +35,9 @@ import Testing
             guard let e = e as? AppError else { return false }
             return e.type == .overloaded && (e.retryAfter ?? 0) >= 1
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // refused after its wait (100 ms), not when the first ends; loose, as a loaded parallel run
+        // can stall this task for seconds
+        #expect(ContinuousClock.now - started < .seconds(30))
 
         // and the first finishes as if nothing happened
         first.release.continuation.yield()

@@ -136,17 +136,18 @@ import Testing
         defer { client.shutdown() }
         let address = try #require(PlainHTTP1Client.Address("http://127.0.0.1:\(port)/v1/moderations"))
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let started = ContinuousClock.now
-        for _ in 0..<3 {
+        // A place kept by a failed connect would leave the next request waiting out its deadline,
+        // failing with `.timedOut`; given back, it fails to connect too. The error tells which, not
+        // the time taken: the deadline runs on the event loop, where the refusal comes at once,
+        // while this task may wait long to resume in a loaded run (CI measured 17 s for the three).
+        for attempt in 0..<3 {
             do {
-                try await client.exchange(OutboundRequest(.post, url: ""), to: address, on: loop, deadline: .now() + .seconds(20), receiver: Collect())
+                try await client.exchange(OutboundRequest(.post, url: ""), to: address, on: loop, deadline: .now() + .seconds(30), receiver: Collect())
                 Issue.record("a request to a closed port was answered")
             } catch let e as OutboundError {
-                guard case .connection = e else { Issue.record("\(e)"); continue }
+                guard case .connection = e else { Issue.record("request \(attempt + 1): \(e), not a refused connection"); continue }
             }
         }
-        // a place kept by a failed connect would leave the next requests waiting out their deadline (20 s)
-        #expect(ContinuousClock.now - started < .seconds(15), "a request waited for a place a failed connect kept")
     }
 
     @Test func shuttingDownFailsTheWaitingRequests() async throws {
@@ -167,12 +168,11 @@ import Testing
         // one request holds the connection for 2 s, the second waits for it
         let first = Task { try await client.exchange(request, to: address, on: loop, deadline: .now() + .seconds(30), receiver: Collect()) }
         try await Task.sleep(for: .milliseconds(50))
-        let started = ContinuousClock.now
         let waiting = Task { try await client.exchange(request, to: address, on: loop, deadline: .now() + .seconds(30), receiver: Collect()) }
         try await Task.sleep(for: .milliseconds(50))
         client.shutdown()
+        // failed by the shutdown, not at its deadline (30 s), which would be `.timedOut`
         await #expect(throws: OutboundError.connection("the platform is shutting down")) { try await waiting.value }
-        #expect(ContinuousClock.now - started < .seconds(20), "failed at once, not at its deadline (30 s)")
         try await first.value           // the request under way is answered
     }
 }
