@@ -42,8 +42,16 @@ struct GatewayPipeline: RouterMiddleware {
 
         var response: Response
         do {
-            response = try await admission.admitted(method: request.method.rawValue, path: path) {
-                try await inner(request, path: path, context: context, next: next)
+            let context = context
+            func admitted() async throws -> Response {
+                try await admission.admitted(method: request.method.rawValue, path: path) {
+                    try await inner(request, path: path, context: context, next: next)
+                }
+            }
+            response = if let loop = LoopTaskExecutor.serving(request.method, path, on: context.channel) {
+                try await withTaskExecutorPreference(loop, operation: admitted)
+            } else {
+                try await admitted()
             }
         } catch {
             databaseGate.observe(error)
