@@ -112,7 +112,7 @@ import TestSupport
         let reply = stream ? Reply(sse: response.text) : Reply(json: response.json)
         // a JSON reply is answered as soon as it is done; the stored copy may land a moment later
         var history = try await items(client, pupil.token, uri)
-        for _ in 0..<100 where !history.contains(where: { $0["role"] as? String == "companion" }) {
+        for _ in 0..<1_500 where !history.contains(where: { $0["role"] as? String == "companion" }) {
             try await Task.sleep(for: .milliseconds(20))
             history = try await items(client, pupil.token, uri)
         }

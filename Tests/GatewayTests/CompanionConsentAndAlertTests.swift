@@ -90,7 +90,7 @@ import TestSupport
                                                  body: ByteBuffer(string: "{\"content\":\"\(words)\"}")) { $0 }
 
                     // then the webhook is told (after one failed attempt, retried) — the flag, never the words or the name
-                    for _ in 0..<100 where receiver.bodies.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
+                    for _ in 0..<300 where receiver.bodies.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
                     let bodies = receiver.bodies.withLock { $0 }
                     #expect(bodies.count == 2, "\(bodies)")
                     let alert = try #require(bodies.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
@@ -99,7 +99,7 @@ import TestSupport
                     #expect(!bodies.joined().contains("不想活") && !bodies.joined().contains("student.alert"))
                     // and both attempts are counted on the flag (waited for: the database closes when the test ends)
                     var attempts = 0
-                    for _ in 0..<50 where attempts < 2 {
+                    for _ in 0..<300 where attempts < 2 {   // up to 30 s (a loaded run stalls tasks)
                         attempts = try await f.platform.database.sql.raw("SELECT alert_attempts FROM student_safety_flags")
                             .first(decodingColumn: "alert_attempts", as: Int.self) ?? 0
                         if attempts < 2 { try await Task.sleep(for: .milliseconds(100)) }
