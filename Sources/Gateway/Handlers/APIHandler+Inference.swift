@@ -71,9 +71,7 @@ extension APIHandler {
                 type: problem.type.uri, title: problem.type.title, status: problem.type.status, detail: problem.detail,
                 instance: nil, requestId: requestID, fields: nil, retryAfter: nil, issues: nil)])
         case .done(let d):
-            return frame("done", Components.Schemas.ChatDoneEvent(
-                messageId: d.messageID.uuidString.lowercased(), usage: d.usage.map(Components.Schemas.TokenUsage.init),
-                provider: d.provider, model: d.model, finishReason: d.finishReason, breakReminder: breakReminder))
+            return EventFrames.done(d, breakReminder: breakReminder)
         }
     }
 }
