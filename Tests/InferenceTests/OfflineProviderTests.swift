@@ -1,3 +1,4 @@
+import QianxueCore
 import Testing
 @testable import Inference
 
@@ -40,6 +41,25 @@ import Testing
         #expect(try await ask(q, [song]).text == first.text)
         #expect(first.text.contains("没有找到"))
         #expect(try await ask("你好", []).text.contains("没有课文材料"))
+    }
+
+    /// Sharing only the words a question is asked with (什么, 为什么, 怎样…) is no match: an
+    /// off-topic question gets the honest "not found", and a keyword is never such a word.
+    @Test func theWordsAQuestionIsAskedWithMatchNothing() async throws {
+        let jobs = GroundingPassage(source: "jr-ai-and-jobs", title: "人工智能会抢走工作吗",
+                                    text: "2. 人工智能擅长什么、不擅长什么。我们可以怎样和人工智能一起工作？")
+        let offTopic = try await ask("侗族大歌为什么被称为“清泉般闪光的音乐”？", [jobs])
+        #expect(offTopic.text.contains("没有找到"), "\(offTopic.text)")
+        #expect(!offTopic.text.contains("「什么」"))
+        let onTopic = try await ask("人工智能擅长什么？", [jobs])
+        #expect(onTopic.text.contains("「2. 人工智能擅长什么、不擅长什么。」"), "\(onTopic.text)")
+        #expect(!onTopic.text.contains("「什么」"))
+        // the keyword, when the guiding question names one, is never one of those words
+        for q in ["人工智能擅长什么？", "人工智能到底擅长什么呢？", "擅长什么？", "我们可以怎样和人工智能一起工作？"] {
+            let keyword = try #require(PassageMatcher(passages: [jobs]).best(for: q)).keyword
+            let key = try #require(TextTerms.keys(TextTerms.scalars(keyword)).first)
+            #expect(!PassageMatcher.askingTerms.contains(key), "\(q): \(keyword)")
+        }
     }
 
     @Test func itStreamsInPieces() async throws {

@@ -38,9 +38,19 @@ struct PassageMatcher {
         documentFrequency = df
     }
 
+    /// Terms that say how a question is asked, not what it is about. A sentence sharing only these
+    /// with the question is no match: "侗族大歌为什么被称为…" asked in a lesson on jobs once found
+    /// "人工智能擅长什么、不擅长什么" and asked the student what 「什么」 means.
+    static let askingTerms: Set<UInt64> = Set([
+        "什么", "为什", "是什", "怎么", "怎样", "如何", "为何", "哪些", "哪个", "哪里", "多少", "是不", "不是", "是否",
+        "可以", "能不", "能够", "我们", "你们", "他们", "一个", "这个", "那个", "这些", "那些", "因为", "所以", "如果",
+        "就是", "还是", "没有", "有没", "请问", "知道", "告诉", "的是", "了吗", "一下", "吗", "呢", "吧", "啊", "的", "了", "是",
+        "what", "why", "how", "which", "who", "when", "where", "is", "are", "the", "a", "an", "of", "to", "do", "does", "can", "i", "you",
+    ].flatMap { TextTerms.keys(TextTerms.scalars($0)) })
+
     func best(for question: String) -> Match? {
         let qScalars = TextTerms.scalars(question)
-        let qKeys = Set(TextTerms.keys(qScalars))
+        let qKeys = Set(TextTerms.keys(qScalars)).subtracting(Self.askingTerms)
         guard !qKeys.isEmpty, !sentences.isEmpty else { return nil }
         let n = Double(sentences.count)
         func weight(_ k: UInt64) -> Double { log(1 + n / Double(documentFrequency[k] ?? 1)) }
