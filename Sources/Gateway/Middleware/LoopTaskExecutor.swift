@@ -5,7 +5,7 @@ import Synchronization
 /// Runs a task's jobs on an event loop (SE-0417's task executor preference). A streamed answer's
 /// request is then handled on its connection's loop — where its bytes were read, where the
 /// endpoint's chunks are read (`OutboundAffinity`) and its frames written — instead of hopping to
-/// Swift's cooperative pool and back at each await: −10% of the gateway's CPU a stream, measured
+/// Swift's cooperative pool and back at each await: −12% of the gateway's CPU a stream, measured
 /// (Benchmarks/README, issue 5, session 15).
 ///
 /// Only the two streaming routes run so: their work before the first token is bounded (a prompt
