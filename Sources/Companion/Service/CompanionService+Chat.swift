@@ -26,7 +26,7 @@ extension CompanionService {
     /// As `send(_:content:by:into:)`, with the reply's events as a stream.
     public func send(_ sessionID: UUID, content: String, by p: Principal) async throws -> Turn {
         let (events, continuation) = AsyncStream.makeStream(of: ChatEvent.self)
-        let turn = try await send(sessionID, content: content, by: p, into: ReplyStream(continuation: continuation))
+        let turn = try await send(sessionID, content: content, by: p, into: ContinuationSink(continuation: continuation))
         let answer = turn.answer
         continuation.onTermination = { _ in answer.cancel() }
         return Turn(events: events, studentMessage: turn.studentMessage, breakReminder: turn.breakReminder)

@@ -134,11 +134,8 @@ final class StoredTurn: ChatEventSink {
     }
 }
 
-/// A reply's events as an `AsyncStream` (JSON answers, the service's own callers).
-struct ReplyStream: ReplyEventSink {
-    let continuation: AsyncStream<ChatEvent>.Continuation
-
-    func send(_ event: ChatEvent) { continuation.yield(event) }
-    func finish() { continuation.finish() }
-    func breakReminder(_ due: Bool) {}
+/// A reply's events as an `AsyncStream` (JSON answers, the service's own callers): the turn hands
+/// on the break reminder itself (`Turn.breakReminder`).
+extension ContinuationSink: ReplyEventSink {
+    public func breakReminder(_ due: Bool) {}
 }

@@ -9,10 +9,12 @@ public protocol ChatEventSink: Sendable {
 }
 
 /// The events into an `AsyncStream` (callers that read events one by one: the assistant, JSON
-/// answers).
-struct ContinuationSink: ChatEventSink {
-    let continuation: AsyncStream<ChatEvent>.Continuation
+/// answers, the companion's stream-returning `send`).
+public struct ContinuationSink: ChatEventSink {
+    public let continuation: AsyncStream<ChatEvent>.Continuation
 
-    func send(_ event: ChatEvent) { continuation.yield(event) }
-    func finish() { continuation.finish() }
+    public init(continuation: AsyncStream<ChatEvent>.Continuation) { self.continuation = continuation }
+
+    public func send(_ event: ChatEvent) { continuation.yield(event) }
+    public func finish() { continuation.finish() }
 }
